@@ -1,0 +1,123 @@
+"""Users, the instance-wide account settings (seats, email login) and one-time login links."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DEACTIVATED = "deactivated", "Deactivated"
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    ADMIN = "admin", "Admin"
+
+
+class CreatedVia(models.TextChoices):
+    EMAIL = "email", "Email"
+    JWT = "jwt", "JWT"
+    ADMIN = "admin", "Admin"
+    API = "api", "API"
+    CLI = "cli", "CLI"
+
+
+class LoginMethod(models.TextChoices):
+    EMAIL = "email", "Email code"
+    JWT = "jwt", "JWT"
+    LINK = "link", "Login link"
+
+
+class UserManager(BaseUserManager):
+    """Create users through parley.accounts.services so seats are always counted."""
+
+    def get_by_natural_key(self, email):
+        return self.get(email_normalized=normalize_email(email))
+
+
+def normalize_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    email = email.strip().lower()
+    return email or None
+
+
+class User(AbstractBaseUser):
+    # The public id is what admins, the API and JWT `id` claims name; the primary key stays
+    # internal so a JWT `user.id` can be any string.
+    public_id = models.CharField(max_length=255, unique=True)
+    email = models.CharField(max_length=254, null=True, blank=True)
+    email_normalized = models.CharField(
+        max_length=254, null=True, blank=True, unique=True, editable=False
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_via = models.CharField(max_length=16, choices=CreatedVia.choices)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+    last_login_method = models.CharField(
+        max_length=16, choices=LoginMethod.choices, blank=True, default=""
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email_normalized"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["created_via"])]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.email or self.public_id
+
+    def save(self, *args, **kwargs):
+        # Keeping the normalised copy in step with `email` is storage, not a business rule.
+        self.email_normalized = normalize_email(self.email)
+        if self.email is not None:
+            self.email = self.email.strip() or None
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        name = self.metadata.get("name") if isinstance(self.metadata, dict) else None
+        return str(name) if name else (self.email or f"User {self.public_id}")
+
+
+class InstanceSettings(models.Model):
+    """One row (pk=1): instance-wide settings an admin changes at run time.
+
+    The row doubles as the seat lock: seat changes lock it (SELECT ... FOR UPDATE) first.
+    """
+
+    seat_limit = models.PositiveIntegerField(null=True, blank=True)
+    email_login_enabled = models.BooleanField(default=True)
+    email_signup_allowed = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return "Instance settings"
+
+
+class LoginLink(models.Model):
+    """A one-time, expiring link that logs a user in. Only the token's hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=64, blank=True, default="")
+
+    def __str__(self):
+        return f"Login link for {self.user_id}"

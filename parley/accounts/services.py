@@ -1,0 +1,280 @@
+"""Users and seats: the one place every path (email signup, admin, CLI, JWT, API) creates,
+reactivates, changes or deletes users, so the seat rule of DESIGN §2 always holds."""
+
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from parley.errors import EmailTaken, LastAdmin, NotFound, SeatLimitReached, ValidationFailed
+
+from .models import CreatedVia, InstanceSettings, LoginMethod, Role, Status, User, normalize_email
+
+PUBLIC_ID_MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class SeatUsage:
+    used: int
+    limit: int | None
+
+    @property
+    def free(self) -> int | None:
+        return None if self.limit is None else max(self.limit - self.used, 0)
+
+    @property
+    def percent(self) -> int:
+        if not self.limit:
+            return 0 if self.limit is None else 100
+        return min(100, round(100 * self.used / self.limit))
+
+    def __str__(self) -> str:
+        return f"{self.used}/{'unlimited' if self.limit is None else self.limit}"
+
+
+def get_instance_settings() -> InstanceSettings:
+    settings_row, _ = InstanceSettings.objects.get_or_create(pk=1)
+    return settings_row
+
+
+@contextmanager
+def seat_transaction():
+    """A transaction in which seat counts cannot change under us.
+
+    PostgreSQL: the instance settings row is locked FOR UPDATE, so concurrent seat changes
+    queue on it. SQLite: Parley opens every transaction with BEGIN IMMEDIATE (settings.py),
+    which already serialises writers; select_for_update is a no-op there.
+    """
+    with transaction.atomic():
+        InstanceSettings.objects.get_or_create(pk=1)
+        yield InstanceSettings.objects.select_for_update().get(pk=1)
+
+
+def seats_used() -> int:
+    return User.objects.filter(status=Status.ACTIVE).count()
+
+
+def seat_usage() -> SeatUsage:
+    return SeatUsage(used=seats_used(), limit=get_instance_settings().seat_limit)
+
+
+def _require_free_seat(locked: InstanceSettings) -> None:
+    if locked.seat_limit is None:
+        return
+    used = seats_used()
+    if used >= locked.seat_limit:
+        raise SeatLimitReached(f"seat limit {locked.seat_limit} reached ({used} seats in use)")
+
+
+def set_seat_limit(*, limit: int | None) -> SeatUsage:
+    """Set the seat limit (None = unlimited). A limit below the seats in use is refused."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ValidationFailed(
+            f"invalid seat limit {limit!r}",
+            user_message="The seat limit must be a whole number of 0 or more, or unlimited.",
+        )
+    with seat_transaction() as locked:
+        used = seats_used()
+        if limit is not None and limit < used:
+            raise ValidationFailed(
+                f"seat limit {limit} below seats in use {used}",
+                user_message=(
+                    f"{used} seats are in use, so the limit cannot be {limit}. "
+                    "Deactivate users first or choose a higher limit."
+                ),
+            )
+        locked.seat_limit = limit
+        locked.save(update_fields=["seat_limit", "updated_at"])
+    return SeatUsage(used=used, limit=limit)
+
+
+def clean_email(email: str | None, *, required: bool = False) -> str | None:
+    """Validate an email address; returns it trimmed, or None when empty and optional."""
+    email = (email or "").strip()
+    if not email:
+        if required:
+            raise ValidationFailed("email missing", user_message="An email address is required.")
+        return None
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationFailed(
+            f"invalid email {email[:80]!r}",
+            user_message=f"“{email[:80]}” is not a valid email address.",
+        ) from None
+    return email
+
+
+def clean_public_id(public_id: str) -> str:
+    if not isinstance(public_id, str) or not public_id.strip():
+        raise ValidationFailed("empty public id", user_message="The user ID must not be empty.")
+    if len(public_id) > PUBLIC_ID_MAX_LENGTH:
+        raise ValidationFailed(
+            "public id too long", user_message="The user ID must be at most 255 characters."
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in public_id):
+        raise ValidationFailed(
+            "public id has control characters",
+            user_message="The user ID must not contain control characters.",
+        )
+    return public_id
+
+
+def _new_public_id() -> str:
+    # Short numeric ids, as admins and integrators expect ("id": 1234 in a token). Random
+    # rather than sequential so they never collide with ids a JWT integrator chose.
+    for digits in (7, 8, 9, 10, 12):
+        candidate = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+        if not User.objects.filter(public_id=candidate).exists():
+            return candidate
+    raise RuntimeError("could not find a free public id")
+
+
+def email_in_use(email: str, *, exclude: User | None = None) -> bool:
+    qs = User.objects.filter(email_normalized=normalize_email(email))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.exists()
+
+
+def create_user(
+    *,
+    email: str | None,
+    created_via: str,
+    public_id: str | None = None,
+    role: str = Role.MEMBER,
+    metadata: dict | None = None,
+) -> User:
+    """Create an active user, taking a seat. Raises SeatLimitReached, EmailTaken,
+    ValidationFailed; on any error nothing is created."""
+    email = clean_email(email)
+    if public_id is not None:
+        public_id = clean_public_id(public_id)
+    if created_via not in CreatedVia.values:
+        raise ValidationFailed(f"unknown created_via {created_via!r}")
+    if role not in Role.values:
+        raise ValidationFailed(f"unknown role {role!r}", user_message="Unknown role.")
+    with seat_transaction() as locked:
+        if email and email_in_use(email):
+            raise EmailTaken(f"email {normalize_email(email)} already in use")
+        if public_id is not None and User.objects.filter(public_id=public_id).exists():
+            raise ValidationFailed(
+                f"public id {public_id!r} already in use",
+                user_message="Another user already has this user ID.",
+            )
+        _require_free_seat(locked)
+        user = User(
+            public_id=public_id or _new_public_id(),
+            email=email,
+            created_via=created_via,
+            role=role,
+            metadata=metadata or {},
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:
+            raise EmailTaken(f"email or id taken concurrently: {exc}") from None
+    return user
+
+
+def get_user(*, public_id: str) -> User:
+    try:
+        return User.objects.get(public_id=public_id)
+    except User.DoesNotExist:
+        raise NotFound(f"no user with id {public_id!r}") from None
+
+
+def find_user_by_email(email: str) -> User | None:
+    normalized = normalize_email(email)
+    if not normalized:
+        return None
+    return User.objects.filter(email_normalized=normalized).first()
+
+
+def deactivate_user(*, user: User) -> User:
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.status == Status.DEACTIVATED:
+            return user
+        if user.role == Role.ADMIN:
+            _require_another_admin(user)
+        user.status = Status.DEACTIVATED
+        user.save(update_fields=["status"])
+    return user
+
+
+def reactivate_user(*, user: User) -> User:
+    """Reactivate a deactivated user; takes a seat, so SeatLimitReached may be raised."""
+    with seat_transaction() as locked:
+        user = User.objects.get(pk=user.pk)
+        if user.status == Status.ACTIVE:
+            return user
+        _require_free_seat(locked)
+        user.status = Status.ACTIVE
+        user.save(update_fields=["status"])
+    return user
+
+
+def delete_user(*, user: User) -> None:
+    with transaction.atomic():
+        if user.role == Role.ADMIN and user.status == Status.ACTIVE:
+            _require_another_admin(user)
+        User.objects.filter(pk=user.pk).delete()
+
+
+def set_role(*, user: User, role: str) -> User:
+    if role not in Role.values:
+        raise ValidationFailed(f"unknown role {role!r}", user_message="Unknown role.")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.role == Role.ADMIN and role != Role.ADMIN:
+            _require_another_admin(user)
+        user.role = role
+        user.save(update_fields=["role"])
+    return user
+
+
+def _require_another_admin(user: User) -> None:
+    others = User.objects.filter(role=Role.ADMIN, status=Status.ACTIVE).exclude(pk=user.pk)
+    if not others.exists():
+        raise LastAdmin(f"user {user.public_id} is the last active admin")
+
+
+def create_or_promote_admin(*, email: str, created_via: str = CreatedVia.CLI) -> User:
+    email = clean_email(email, required=True)
+    user = find_user_by_email(email)
+    if user is None:
+        return create_user(email=email, created_via=created_via, role=Role.ADMIN)
+    if user.status != Status.ACTIVE:
+        user = reactivate_user(user=user)
+    return set_role(user=user, role=Role.ADMIN)
+
+
+def has_admin() -> bool:
+    return User.objects.filter(role=Role.ADMIN, status=Status.ACTIVE).exists()
+
+
+def record_login(*, user: User, method: str) -> None:
+    """Stamp the last login time and method (one UPDATE, no read)."""
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(
+        last_login_at=now, last_login=now, last_login_method=method
+    )
+    user.last_login_at = user.last_login = now
+    user.last_login_method = method
+
+
+def update_email(*, user: User, email: str | None) -> User:
+    email = clean_email(email)
+    with transaction.atomic():
+        if email and email_in_use(email, exclude=user):
+            raise EmailTaken(f"email {normalize_email(email)} already in use")
+        user.email = email
+        user.save(update_fields=["email", "email_normalized"])
+    return user

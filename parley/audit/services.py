@@ -1,0 +1,92 @@
+"""Writing and reading audit events. Every login attempt, of any method, ends up here."""
+
+import ipaddress
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from .models import AuthEvent
+
+# Unambiguous characters only: people read reference codes aloud to support.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.USE_X_FORWARDED_HOST:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            address = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def record_event(
+    *,
+    method: str,
+    outcome: str,
+    reason: str,
+    request=None,
+    public_user_id: str = "",
+    detail: str = "",
+    jti: str = "",
+    iss: str = "",
+    kid: str = "",
+) -> AuthEvent:
+    user_agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
+    return AuthEvent.objects.create(
+        method=method,
+        outcome=outcome,
+        reason=reason[:64],
+        detail=detail[:2000],
+        reference=new_reference(),
+        public_user_id=(public_user_id or "")[:255],
+        client_ip=client_ip(request),
+        user_agent=user_agent[:512],
+        jti=str(jti or "")[:255],
+        iss=str(iss or "")[:255],
+        kid=str(kid or "")[:255],
+    )
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    method: str = ""
+    outcome: str = ""
+    reason: str = ""
+    query: str = ""
+
+
+def list_events(*, filters: EventFilter) -> QuerySet[AuthEvent]:
+    events = AuthEvent.objects.all()
+    if filters.method:
+        events = events.filter(method=filters.method)
+    if filters.outcome:
+        events = events.filter(outcome=filters.outcome)
+    if filters.reason:
+        events = events.filter(reason=filters.reason)
+    if filters.query:
+        text = filters.query.strip()
+        match = Q(reference=text.upper()) | Q(public_user_id=text)
+        ip = _ip_or_none(text)
+        if ip:
+            match |= Q(client_ip=ip)
+        events = events.filter(match)
+    return events
+
+
+def _ip_or_none(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None

@@ -1,0 +1,85 @@
+"""The error hierarchy: each error carries a stable code (the audit reason and API error code),
+a message for people, and the HTTP status it maps to."""
+
+
+class ParleyError(Exception):
+    code = "error"
+    status = 400
+    user_message = "Something went wrong."
+
+    def __init__(self, reason: str = "", *, user_message: str | None = None):
+        # `reason` is the exact, admin-facing cause written to the audit log; never shown
+        # to the end user, who gets `user_message`.
+        self.reason = reason or self.code
+        if user_message is not None:
+            self.user_message = user_message
+        super().__init__(self.reason)
+
+
+class ValidationFailed(ParleyError):
+    code = "validation_failed"
+    status = 422
+    user_message = "Some of the information given is not valid."
+
+
+class NotFound(ParleyError):
+    code = "not_found"
+    status = 404
+    user_message = "That could not be found."
+
+
+class AuthError(ParleyError):
+    code = "auth_error"
+    status = 401
+    user_message = "We could not sign you in."
+
+
+class SeatLimitReached(AuthError):
+    code = "seat_limit_reached"
+    status = 409
+    user_message = (
+        "All seats on this Parley instance are taken, so no new account can be created "
+        "right now. Please ask your administrator to free or add a seat."
+    )
+
+
+class EmailTaken(ParleyError):
+    code = "email_taken"
+    status = 409
+    user_message = "Another user already has this email address."
+
+
+class UserDeactivated(AuthError):
+    code = "user_deactivated"
+    status = 403
+    user_message = "Your account has been deactivated. Please contact your administrator."
+
+
+class LoginLinkInvalid(AuthError):
+    code = "login_link_invalid"
+    status = 401
+    user_message = "This login link is not valid. Ask for a new one."
+
+
+class LoginLinkExpired(AuthError):
+    code = "login_link_expired"
+    status = 401
+    user_message = "This login link has expired. Ask for a new one."
+
+
+class LoginLinkUsed(AuthError):
+    code = "login_link_used"
+    status = 401
+    user_message = "This login link has already been used. Ask for a new one."
+
+
+class EmailLoginDisabled(AuthError):
+    code = "email_login_disabled"
+    status = 403
+    user_message = "Email login is switched off on this instance."
+
+
+class LastAdmin(ParleyError):
+    code = "last_admin"
+    status = 409
+    user_message = "This is the last active admin; make someone else an admin first."

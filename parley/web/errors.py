@@ -1,0 +1,32 @@
+"""The friendly error page: a message per cause, the right status, a reference code."""
+
+from django.shortcuts import render
+
+from parley.errors import ParleyError
+
+
+def render_error(request, error: ParleyError, *, reference: str = ""):
+    response = render(
+        request,
+        "web/error.html",
+        {"title": "We could not sign you in", "error": error, "reference": reference},
+        status=error.status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_not_found(request, exception=None):
+    return render(request, "web/404.html", {"title": "Page not found"}, status=404)
+
+
+def server_error(request):
+    return render(request, "web/500.html", {"title": "Something went wrong"}, status=500)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "web/403.html", {"title": "Not allowed"}, status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "web/400.html", {"title": "Bad request"}, status=400)

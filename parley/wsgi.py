@@ -1,0 +1,8 @@
+"""Django's WSGI application: every page is served through it (see asgi.py)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
+application = get_wsgi_application()
