@@ -13,8 +13,8 @@ from a2wsgi import WSGIMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
 
-from parley.wsgi import application as django_wsgi  # noqa: E402
 from parley.web.scrub import scrub  # noqa: E402
+from parley.wsgi import application as django_wsgi  # noqa: E402
 
 access_log = logging.getLogger("parley.access")
 

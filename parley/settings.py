@@ -84,12 +84,13 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the data dir unless DATABASE_URL says otherwise.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'parley.sqlite3'}")
-}
+DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'parley.sqlite3'}"
+DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock at BEGIN, so a seat check and
     # the insert it guards cannot interleave with another writer (DESIGN §2).
+    # Tests use a file (not the in-memory default) so threads and live servers share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from parley.errors import EmailTaken, LastAdmin, NotFound, SeatLimitReached, ValidationFailed
 
-from .models import CreatedVia, InstanceSettings, LoginMethod, Role, Status, User, normalize_email
+from .models import CreatedVia, InstanceSettings, Role, Status, User, normalize_email
 
 PUBLIC_ID_MAX_LENGTH = 255
 

@@ -6,55 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='InstanceSettings',
+            name="InstanceSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seat_limit', models.PositiveIntegerField(blank=True, null=True)),
-                ('email_login_enabled', models.BooleanField(default=True)),
-                ('email_signup_allowed', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seat_limit", models.PositiveIntegerField(blank=True, null=True)),
+                ("email_login_enabled", models.BooleanField(default=True)),
+                ("email_signup_allowed", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('public_id', models.CharField(max_length=255, unique=True)),
-                ('email', models.CharField(blank=True, max_length=254, null=True)),
-                ('email_normalized', models.CharField(blank=True, editable=False, max_length=254, null=True, unique=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('deactivated', 'Deactivated')], default='active', max_length=16)),
-                ('role', models.CharField(choices=[('member', 'Member'), ('admin', 'Admin')], default='member', max_length=16)),
-                ('created_via', models.CharField(choices=[('email', 'Email'), ('jwt', 'JWT'), ('admin', 'Admin'), ('api', 'API'), ('cli', 'CLI')], max_length=16)),
-                ('metadata', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_login_at', models.DateTimeField(blank=True, null=True)),
-                ('last_login_method', models.CharField(blank=True, choices=[('email', 'Email code'), ('jwt', 'JWT'), ('link', 'Login link')], default='', max_length=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                ("public_id", models.CharField(max_length=255, unique=True)),
+                ("email", models.CharField(blank=True, max_length=254, null=True)),
+                (
+                    "email_normalized",
+                    models.CharField(
+                        blank=True, editable=False, max_length=254, null=True, unique=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("deactivated", "Deactivated")],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("admin", "Admin")],
+                        default="member",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "created_via",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("jwt", "JWT"),
+                            ("admin", "Admin"),
+                            ("api", "API"),
+                            ("cli", "CLI"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("metadata", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_login_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_login_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[("email", "Email code"), ("jwt", "JWT"), ("link", "Login link")],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status'], name='accounts_us_status_6bbe13_idx'), models.Index(fields=['created_via'], name='accounts_us_created_3d5c8b_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status"], name="accounts_us_status_6bbe13_idx"),
+                    models.Index(fields=["created_via"], name="accounts_us_created_3d5c8b_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LoginLink',
+            name="LoginLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.CharField(blank=True, default='', max_length=64)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='login_links', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("created_by", models.CharField(blank=True, default="", max_length=64)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="login_links",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -4,33 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuthEvent',
+            name="AuthEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('method', models.CharField(choices=[('email', 'Email code'), ('jwt', 'JWT'), ('link', 'Login link'), ('api', 'API')], max_length=16)),
-                ('outcome', models.CharField(choices=[('success', 'Success'), ('failure', 'Failure')], max_length=16)),
-                ('reason', models.CharField(db_index=True, max_length=64)),
-                ('detail', models.TextField(blank=True, default='')),
-                ('reference', models.CharField(max_length=16, unique=True)),
-                ('public_user_id', models.CharField(blank=True, db_index=True, default='', max_length=255)),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, default='', max_length=512)),
-                ('jti', models.CharField(blank=True, default='', max_length=255)),
-                ('iss', models.CharField(blank=True, default='', max_length=255)),
-                ('kid', models.CharField(blank=True, default='', max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email code"),
+                            ("jwt", "JWT"),
+                            ("link", "Login link"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("success", "Success"), ("failure", "Failure")], max_length=16
+                    ),
+                ),
+                ("reason", models.CharField(db_index=True, max_length=64)),
+                ("detail", models.TextField(blank=True, default="")),
+                ("reference", models.CharField(max_length=16, unique=True)),
+                (
+                    "public_user_id",
+                    models.CharField(blank=True, db_index=True, default="", max_length=255),
+                ),
+                ("client_ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, default="", max_length=512)),
+                ("jti", models.CharField(blank=True, default="", max_length=255)),
+                ("iss", models.CharField(blank=True, default="", max_length=255)),
+                ("kid", models.CharField(blank=True, default="", max_length=255)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['method', 'outcome', '-created_at'], name='audit_authe_method_a2dab9_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["method", "outcome", "-created_at"],
+                        name="audit_authe_method_a2dab9_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,67 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against a live server.
+
+The live server is pytest-django's (the app in a thread, on the test database), so a test
+can set up users with the services and then act as a person in the browser.
+"""
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, timezone_id="Europe/Berlin")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    """Log the browser in as `user` through a real one-time login link."""
+    from parley.accounts.login_links import create_login_link
+
+    def login(user):
+        url = create_login_link(user=user, created_by="test")
+        path = url.split("/login/link/", 1)[1]
+        page.goto(f"{live_server.url}/login/link/{path}")
+        return page
+
+    return login
