@@ -1,6 +1,8 @@
 """The friendly error page: a message per cause, the right status, a reference code."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 from parley.errors import ParleyError
 
@@ -21,7 +23,12 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "web/500.html", {"title": "Something went wrong"}, status=500)
+    # Rendered without the request's context: whatever broke (the database, a session)
+    # must not break the error page too.
+    html = loader.render_to_string(
+        "web/500.html", {"title": "Something went wrong", "site_name": "Parley"}
+    )
+    return HttpResponseServerError(html)
 
 
 def permission_denied(request, exception=None):

@@ -1,0 +1,64 @@
+"""User services: roles, deletion, the last admin, bootstrap admin, public ids."""
+
+import pytest
+
+from parley.accounts import services
+from parley.accounts.bootstrap import ensure_admin_login_link
+from parley.accounts.models import Role, Status, User
+from parley.errors import EmailTaken, LastAdmin, ValidationFailed
+
+
+def test_the_last_active_admin_cannot_be_demoted_deactivated_or_deleted(admin_user):
+    with pytest.raises(LastAdmin):
+        services.set_role(user=admin_user, role=Role.MEMBER)
+    with pytest.raises(LastAdmin):
+        services.deactivate_user(user=admin_user)
+    with pytest.raises(LastAdmin):
+        services.delete_user(user=admin_user)
+    admin_user.refresh_from_db()
+    assert (admin_user.role, admin_user.status) == (Role.ADMIN, Status.ACTIVE)
+
+
+def test_an_admin_can_step_down_once_another_admin_exists(admin_user, make_user):
+    other = make_user()
+    services.set_role(user=other, role=Role.ADMIN)
+    assert services.set_role(user=admin_user, role=Role.MEMBER).role == Role.MEMBER
+
+
+def test_deleting_a_user_frees_their_seat_and_email(make_user):
+    user = make_user(email="gone@example.com")
+    services.delete_user(user=user)
+    assert services.seat_usage().used == 0
+    assert make_user(email="gone@example.com").email == "gone@example.com"
+
+
+@pytest.mark.parametrize("public_id", ["", "   ", "x" * 256, "tab\there", "nul\x00", "del\x7f"])
+def test_bad_public_ids_are_refused(db, public_id):
+    with pytest.raises(ValidationFailed):
+        services.create_user(email=None, created_via="jwt", public_id=public_id)
+    assert User.objects.count() == 0
+
+
+def test_duplicate_public_id_is_refused(make_user):
+    make_user(public_id="crm-42")
+    with pytest.raises(ValidationFailed):
+        make_user(public_id="crm-42")
+
+
+def test_changing_email_to_one_in_use_is_refused(make_user):
+    make_user(email="taken@example.com")
+    other = make_user(email="free@example.com")
+    with pytest.raises(EmailTaken):
+        services.update_email(user=other, email="TAKEN@example.com")
+    other.refresh_from_db()
+    assert other.email == "free@example.com"
+
+
+def test_first_start_creates_an_admin_and_keeps_offering_a_link_until_one_logs_in(db):
+    assert "/login/link/" in ensure_admin_login_link()
+    assert User.objects.filter(role=Role.ADMIN).count() == 1
+    assert ensure_admin_login_link() is not None
+    assert User.objects.filter(role=Role.ADMIN).count() == 1
+    admin = User.objects.get(role=Role.ADMIN)
+    services.record_login(user=admin, method="link")
+    assert ensure_admin_login_link() is None
