@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from parley.errors import EmailTaken, LastAdmin, NotFound, SeatLimitReached, ValidationFailed
@@ -278,3 +279,37 @@ def update_email(*, user: User, email: str | None) -> User:
         user.email = email
         user.save(update_fields=["email", "email_normalized"])
     return user
+
+
+def search_users(
+    *,
+    query: str = "",
+    status: str = "",
+    created_via: str = "",
+    last_login_method: str = "",
+) -> QuerySet[User]:
+    """Users matching an admin's search: `query` is a public id (exact) or part of an email."""
+    users = User.objects.all()
+    query = query.strip()
+    if query:
+        users = users.filter(
+            Q(public_id=query) | Q(email_normalized__contains=normalize_email(query))
+        )
+    if status:
+        users = users.filter(status=status)
+    if created_via:
+        users = users.filter(created_via=created_via)
+    if last_login_method:
+        users = users.filter(last_login_method=last_login_method)
+    return users
+
+
+def update_email_login_settings(*, enabled: bool, signup_allowed: bool) -> InstanceSettings:
+    """Switch email login and signup by email on or off (DESIGN §3)."""
+    with transaction.atomic():
+        get_instance_settings()
+        row = InstanceSettings.objects.select_for_update().get(pk=1)
+        row.email_login_enabled = bool(enabled)
+        row.email_signup_allowed = bool(signup_allowed)
+        row.save(update_fields=["email_login_enabled", "email_signup_allowed", "updated_at"])
+    return row

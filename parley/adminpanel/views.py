@@ -1,7 +1,272 @@
-"""Admin panel pages (placeholder; the full panel lands with the foundation issue)."""
+"""Admin panel pages (DESIGN §5): users, seats, user authentication and the audit log.
 
-from django.http import HttpResponse
+Views only translate between HTTP and parley.accounts / parley.audit services.
+"""
+
+import json
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parley.accounts import login_links, services
+from parley.accounts.models import CreatedVia, Role, User
+from parley.audit.models import AuthEvent
+from parley.audit.services import EventFilter, list_events
+from parley.errors import NotFound, ParleyError, SeatLimitReached
+
+from .access import admin_required
+from .forms import (
+    AuditFilterForm,
+    CreateUserForm,
+    EmailLoginSettingsForm,
+    SeatLimitForm,
+    UserFilterForm,
+)
+
+PAGE_SIZE = 50
+RECENT_EVENTS = 20
 
 
+def _page(request, template: str, *, section: str, title: str, **context):
+    """Render an admin page; `section` highlights its entry in the side navigation."""
+    return render(request, template, {"section": section, "title": f"{title} · Admin", **context})
+
+
+def _paginate(request, items):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _admin_message(error: ParleyError) -> str:
+    """The end-user wording of a seat error asks for an administrator; the admin needs more."""
+    if isinstance(error, SeatLimitReached):
+        usage = services.seat_usage()
+        return (
+            f"No seat is free ({usage.used} of {usage.limit} in use), so nothing was changed. "
+            "Raise the seat limit or deactivate someone first."
+        )
+    return error.user_message
+
+
+def _user_or_404(public_id: str) -> User:
+    try:
+        return services.get_user(public_id=public_id)
+    except NotFound:
+        raise Http404("no such user") from None
+
+
+def _perform(request, action: Callable[[], object], success: str) -> bool:
+    try:
+        action()
+    except ParleyError as error:
+        messages.error(request, _admin_message(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_GET
+@admin_required
 def users(request):
-    return HttpResponse("admin")
+    form = UserFilterForm(request.GET)
+    form.is_valid()  # invalid values are dropped from cleaned_data and reported on the page
+    filters = form.cleaned_data
+    matching = services.search_users(
+        query=filters.get("q", ""),
+        status=filters.get("status", ""),
+        created_via=filters.get("created_via", ""),
+        last_login_method=filters.get("login", ""),
+    )
+    return _page(
+        request,
+        "adminpanel/users.html",
+        section="users",
+        title="Users",
+        form=form,
+        page_obj=_paginate(request, matching),
+        filtered=any(filters.values()),
+        usage=services.seat_usage(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def user_create(request):
+    form = CreateUserForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                created_via=CreatedVia.ADMIN,
+            )
+        except SeatLimitReached as error:
+            form.add_error(None, _admin_message(error))
+        except ParleyError as error:
+            form.add_error("email", error.user_message)
+        else:
+            messages.success(request, f"Created {user.email} (user ID {user.public_id}).")
+            return redirect("adminpanel:user", public_id=user.public_id)
+    return _page(
+        request,
+        "adminpanel/user_create.html",
+        section="users",
+        title="Add user",
+        form=form,
+        usage=services.seat_usage(),
+    )
+
+
+def _render_user(request, user: User, **extra):
+    events = AuthEvent.objects.filter(public_user_id=user.public_id)[:RECENT_EVENTS]
+    metadata = json.dumps(user.metadata, indent=2, sort_keys=True, ensure_ascii=False)
+    return _page(
+        request,
+        "adminpanel/user_detail.html",
+        section="users",
+        title=user.email or f"User {user.public_id}",
+        subject=user,
+        metadata=metadata,
+        events=events,
+        is_self=user.pk == request.user.pk,
+        **extra,
+    )
+
+
+@require_GET
+@admin_required
+def user_detail(request, public_id: str):
+    return _render_user(request, _user_or_404(public_id))
+
+
+@require_POST
+@admin_required
+def user_deactivate(request, public_id: str):
+    user = _user_or_404(public_id)
+    _perform(request, lambda: services.deactivate_user(user=user), f"{user} was deactivated.")
+    return redirect("adminpanel:user", public_id=user.public_id)
+
+
+@require_POST
+@admin_required
+def user_reactivate(request, public_id: str):
+    user = _user_or_404(public_id)
+    _perform(request, lambda: services.reactivate_user(user=user), f"{user} is active again.")
+    return redirect("adminpanel:user", public_id=user.public_id)
+
+
+@require_POST
+@admin_required
+def user_role(request, public_id: str):
+    user = _user_or_404(public_id)
+    role = request.POST.get("role", "")
+    label = dict(Role.choices).get(role, role)
+    _perform(request, lambda: services.set_role(user=user, role=role), f"{user} is now {label}.")
+    return redirect("adminpanel:user", public_id=user.public_id)
+
+
+@require_POST
+@admin_required
+def user_delete(request, public_id: str):
+    user = _user_or_404(public_id)
+    if _perform(request, lambda: services.delete_user(user=user), f"{user} was deleted."):
+        return redirect("adminpanel:users")
+    return redirect("adminpanel:user", public_id=user.public_id)
+
+
+@require_POST
+@admin_required
+def user_login_link(request, public_id: str):
+    """Render the link in this response only: it is never stored or put in a URL."""
+    user = _user_or_404(public_id)
+    if not user.is_active:
+        messages.error(request, "Reactivate this user before creating a login link.")
+        return redirect("adminpanel:user", public_id=user.public_id)
+    lifetime = login_links.DEFAULT_LIFETIME
+    expires_at = timezone.now() + lifetime
+    url = login_links.create_login_link(
+        user=user, lifetime=lifetime, created_by=f"admin:{request.user.public_id}"
+    )
+    response = _render_user(request, user, login_link=url, login_link_expires_at=expires_at)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def seats(request):
+    current = services.get_instance_settings().seat_limit
+    initial = {"limit": current, "unlimited": current is None}
+    form = SeatLimitForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            usage = services.set_seat_limit(limit=form.seat_limit())
+        except ParleyError as error:
+            form.add_error("limit", error.user_message)
+        else:
+            messages.success(request, f"Seat limit saved: {usage} seats in use.")
+            return redirect("adminpanel:seats")
+    return _page(
+        request,
+        "adminpanel/seats.html",
+        section="seats",
+        title="Seats",
+        form=form,
+        usage=services.seat_usage(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def authentication(request):
+    current = services.get_instance_settings()
+    initial = {
+        "enabled": current.email_login_enabled,
+        "signup_allowed": current.email_signup_allowed,
+    }
+    form = EmailLoginSettingsForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_email_login_settings(
+            enabled=form.cleaned_data["enabled"],
+            signup_allowed=form.cleaned_data["signup_allowed"],
+        )
+        messages.success(request, "Email login settings saved.")
+        return redirect("adminpanel:authentication")
+    return _page(
+        request,
+        "adminpanel/authentication.html",
+        section="authentication",
+        title="User Authentication",
+        email_form=form,
+    )
+
+
+@require_GET
+@admin_required
+def audit(request):
+    form = AuditFilterForm(request.GET)
+    form.is_valid()  # invalid values are dropped from cleaned_data and reported on the page
+    filters = form.cleaned_data
+    events = list_events(
+        filters=EventFilter(
+            method=filters.get("method", ""),
+            outcome=filters.get("outcome", ""),
+            reason=filters.get("reason", ""),
+            query=filters.get("q", ""),
+        )
+    )
+    return _page(
+        request,
+        "adminpanel/audit.html",
+        section="audit",
+        title="Audit log",
+        form=form,
+        page_obj=_paginate(request, events),
+        filtered=any(filters.values()),
+    )
