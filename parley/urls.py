@@ -1,7 +1,17 @@
-from django.urls import include, path
+from django.http import Http404
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+
+def not_offered(request, *args, **kwargs):
+    raise Http404
+
+
 urlpatterns = [
+    # allauth pages Parley does not offer: there are no passwords, and a person's email
+    # changes only through the admin panel or their JWT (services keep seats and the
+    # one-email-per-user rule there).
+    re_path(r"^accounts/(email|password|reauthenticate)/", not_offered),
     path("", include("parley.chat.urls")),
     path("", include("parley.accounts.urls")),
     path("accounts/", include("allauth.urls")),

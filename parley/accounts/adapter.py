@@ -1,24 +1,60 @@
-"""django-allauth hooks: signup and email login obey the admin settings and the seat rule."""
+"""django-allauth hooks: email login and signup obey the admin settings, the seat rule and
+the audit log (DESIGN §3, §4.5), and never tell a visitor whether an account exists."""
 
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
-from parley.errors import EmailLoginDisabled, ParleyError, UserDeactivated
+from parley.errors import EmailLoginDisabled, ParleyError, SeatLimitReached, UserDeactivated
 from parley.web.errors import render_error
 
 from . import services
 from .models import CreatedVia, Role
 
+# Mail templates (under templates/account/email/) sent instead of a login code when the
+# address may not log in by email. The web page looks the same either way (no enumeration);
+# only the owner of the mailbox learns why no code came.
+LOGIN_DISABLED_MAIL = "account/email/email_login_disabled"
+DEACTIVATED_MAIL = "account/email/account_deactivated"
+
+
+# Audit reasons of email login not (yet) in parley.errors.
+class SignupClosed(ParleyError):
+    code = "signup_closed"
+    status = 403
+    user_message = "New accounts cannot be created here. Please ask your administrator."
+
+
+class RateLimited(ParleyError):
+    code = "rate_limited"
+    status = 429
+    user_message = "Too many attempts. Please wait a few minutes and try again."
+
+
+def signup_refusal() -> ParleyError | None:
+    """Why a new person cannot sign up by email right now, or None when they can."""
+    instance = services.get_instance_settings()
+    if not instance.email_login_enabled:
+        return EmailLoginDisabled("signup refused: email login is switched off")
+    if not instance.email_signup_allowed:
+        return SignupClosed("signup refused: email signup is switched off")
+    usage = services.seat_usage()
+    if usage.free is not None and usage.free <= 0:
+        return SeatLimitReached(f"signup refused: no free seat ({usage})")
+    return None
+
 
 class ParleyAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
-        instance = services.get_instance_settings()
-        if not (instance.email_login_enabled and instance.email_signup_allowed):
-            return False
-        usage = services.seat_usage()
-        return usage.free is None or usage.free > 0
+        refusal = signup_refusal()
+        if refusal is not None and request is not None and request.method == "POST":
+            # Only allauth's signup views ask on POST: a refused signup is a login attempt.
+            _record_once(request, refusal, public_user_id="")
+        return refusal is None
 
     def save_user(self, request, user, form, commit=True):
         try:
@@ -29,19 +65,96 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
             raise ImmediateHttpResponse(_failed(request, error, public_user_id="")) from None
 
     def pre_login(self, request, user, **kwargs):
+        # Runs after the code was checked (login by code) or right after signup, before the
+        # session exists: the last moment to refuse, whatever changed since the code was sent.
         instance = services.get_instance_settings()
         if not instance.email_login_enabled and user.role != Role.ADMIN:
-            raise ImmediateHttpResponse(
-                _failed(request, EmailLoginDisabled("email login is switched off"), user.public_id)
-            )
+            error = EmailLoginDisabled("email login is switched off")
+            return _failed(request, error, user.public_id)
         if not user.is_active:
-            raise ImmediateHttpResponse(
-                _failed(request, UserDeactivated("user is deactivated"), user.public_id)
-            )
+            return _failed(request, UserDeactivated("user is deactivated"), user.public_id)
         return super().pre_login(request, user, **kwargs)
 
+    def login(self, request, user):
+        # Marks the login as allauth's, so signals.email_login_succeeded audits it once.
+        request._parley_email_login = True
+        super().login(request, user)
 
-def _failed(request, error: ParleyError, public_user_id: str):
+    def send_mail(self, template_prefix, email, context):
+        context = {
+            **context,
+            "login_code_minutes": app_settings.LOGIN_BY_CODE_TIMEOUT // 60,
+            "verification_code_minutes": app_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT // 60,
+        }
+        if template_prefix == "account/email/login_code" and not context.get("reauthentication"):
+            template_prefix, context = self._login_code_mail(email, context)
+        elif template_prefix == "account/email/unknown_account":
+            template_prefix, context = self._unknown_account_mail(email, context)
+        super().send_mail(template_prefix, email, context)
+
+    def _login_code_mail(self, email: str, context: dict) -> tuple[str, dict]:
+        user = services.find_user_by_email(email)
+        instance = services.get_instance_settings()
+        if user is None or instance.email_login_enabled or user.role == Role.ADMIN:
+            return "account/email/login_code", context
+        # The code never leaves the server: a member cannot use it while email login is off.
+        error = EmailLoginDisabled("login code not sent: email login is switched off")
+        event = _record(context.get("request"), error, user.public_id)
+        return LOGIN_DISABLED_MAIL, {"request": context.get("request"), "reference": event}
+
+    def _unknown_account_mail(self, email: str, context: dict) -> tuple[str, dict]:
+        # allauth only looks up active users, so a deactivated one lands here.
+        user = services.find_user_by_email(email)
+        if user is not None and not user.is_active:
+            error = UserDeactivated("login code not sent: user is deactivated")
+            event = _record(context.get("request"), error, user.public_id)
+            return DEACTIVATED_MAIL, {"request": context.get("request"), "reference": event}
+        return "account/email/unknown_account", {
+            **context,
+            "signup_open": signup_refusal() is None,
+        }
+
+    def validation_error(self, code, *args):
+        request = _current_request()
+        if code == "too_many_login_attempts" and request is not None:
+            _record_once(request, RateLimited("too many login codes requested"), public_user_id="")
+        elif code == "incorrect_code" and request is not None:
+            _note_code_for_unknown_account(request)
+        return super().validation_error(code, *args)
+
+
+class EmailLoginForm(LoginForm):
+    """/accounts/login/: one field, the email address. With no passwords (no password
+    signup field), allauth turns this form into "send me a login code"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signup_open = signup_refusal() is None
+
+
+def _current_request():
+    return allauth_context.request
+
+
+def _note_code_for_unknown_account(request) -> None:
+    """A code typed for an email with no account: allauth sends no login_code_rejected signal
+    (it has no user), so the attempt is audited here, exactly as for a known user."""
+    stage = getattr(request, "_login_stage", None)
+    login = getattr(stage, "login", None)
+    if login is None or login.user is not None or stage.key != "login_by_code":
+        return
+    failed = stage.state.get("failed_attempts", 0) + 1
+    last_attempt = failed >= app_settings.LOGIN_BY_CODE_MAX_ATTEMPTS
+    audit.record_event(
+        method=Method.EMAIL,
+        outcome=Outcome.FAILURE,
+        reason="too_many_attempts" if last_attempt else "incorrect_code",
+        request=request,
+        detail="login code rejected: no account with this email",
+    )
+
+
+def _record(request, error: ParleyError, public_user_id: str) -> str:
     event = audit.record_event(
         method=Method.EMAIL,
         outcome=Outcome.FAILURE,
@@ -50,4 +163,15 @@ def _failed(request, error: ParleyError, public_user_id: str):
         request=request,
         public_user_id=public_user_id,
     )
-    return render_error(request, error, reference=event.reference)
+    return event.reference
+
+
+def _record_once(request, error: ParleyError, *, public_user_id: str) -> None:
+    if getattr(request, "_parley_email_refusal_recorded", False):
+        return
+    request._parley_email_refusal_recorded = True
+    _record(request, error, public_user_id)
+
+
+def _failed(request, error: ParleyError, public_user_id: str):
+    return render_error(request, error, reference=_record(request, error, public_user_id))

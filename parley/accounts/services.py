@@ -5,6 +5,7 @@ import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -278,6 +279,9 @@ def update_email(*, user: User, email: str | None) -> User:
             raise EmailTaken(f"email {normalize_email(email)} already in use")
         user.email = email
         user.save(update_fields=["email", "email_normalized"])
+        # allauth looks up its own EmailAddress rows first: drop the old address so it
+        # can no longer be used to log in.
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=email or "").delete()
     return user
 
 

@@ -62,3 +62,12 @@ def test_first_start_creates_an_admin_and_keeps_offering_a_link_until_one_logs_i
     admin = User.objects.get(role=Role.ADMIN)
     services.record_login(user=admin, method="link")
     assert ensure_admin_login_link() is None
+
+
+def test_an_old_email_address_stops_working_after_the_email_changes(make_user):
+    from allauth.account.models import EmailAddress
+
+    user = make_user(email="old@example.com")
+    EmailAddress.objects.create(user=user, email="old@example.com", verified=True, primary=True)
+    services.update_email(user=user, email="new@example.com")
+    assert not EmailAddress.objects.filter(email="old@example.com").exists()

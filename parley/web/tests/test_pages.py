@@ -63,3 +63,10 @@ def test_times_render_in_the_viewers_time_zone(rf, zone, expected):
     request.COOKIES["parley_tz"] = zone
     TimezoneMiddleware(view)(request)
     assert seen["offset"] == expected
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/email/", "/accounts/password/reset/", "/accounts/password/change/"]
+)
+def test_allauth_pages_parley_does_not_offer_are_not_found(member_client, path):
+    assert member_client.get(path).status_code == 404

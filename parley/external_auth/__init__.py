@@ -1,0 +1,1 @@
+"""External Authentication: log people in with a JWT signed by the integrator (DESIGN §4)."""

@@ -1,0 +1,72 @@
+"""What an admin configures for External Authentication, and the one-time `jti` store."""
+
+from django.db import models
+
+
+class JwtSettings(models.Model):
+    """One row (pk=1): the JWT login policy of this instance (DESIGN §4)."""
+
+    enabled = models.BooleanField(default=False)
+    leeway_seconds = models.PositiveIntegerField(default=60)
+    require_exp = models.BooleanField(default=False)
+    max_lifetime_seconds = models.PositiveIntegerField(null=True, blank=True)
+    issuer = models.CharField(max_length=255, blank=True, default="")
+    audience = models.CharField(max_length=255, blank=True, default="")
+    one_time_jti = models.BooleanField(default=False)
+    link_by_email = models.BooleanField(default=True)
+    session_max_age_seconds = models.PositiveIntegerField(default=14 * 24 * 3600)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return "JWT settings"
+
+
+class JwtSecret(models.Model):
+    """An HMAC secret. The current one has no `retired_at`; a retired one keeps verifying
+    until `valid_until` (the rotation grace period)."""
+
+    secret = models.CharField(max_length=512)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"JWT secret {self.pk}"
+
+
+class PublicKey(models.Model):
+    """A public key (PEM) that verifies RS*/PS*/ES*/EdDSA tokens, selected by `kid`."""
+
+    kid = models.CharField(max_length=255, blank=True, default="")
+    pem = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Public key {self.kid or self.pk}"
+
+
+class UsedJti(models.Model):
+    """A `jti` already accepted while one-time use is on; kept until the token expires."""
+
+    jti = models.CharField(max_length=255, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.jti
+
+
+class JwtLink(models.Model):
+    """Marks an existing (email) user that a JWT `user.id` was linked to by email, so a
+    second, different `user.id` with the same email is a conflict, not a takeover."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"JWT link of user {self.user_id}"
