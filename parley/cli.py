@@ -4,7 +4,9 @@ stderr and a non-zero exit, never a traceback."""
 import argparse
 import json
 import os
+import re
 import sys
+from datetime import timedelta
 
 from parley.errors import ParleyError
 
@@ -118,6 +120,68 @@ def _user_json(user) -> dict:
     }
 
 
+_DURATION = re.compile(r"^(\d+)([smhd]?)$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90s', '30m', '24h', '7d' (or plain seconds) → timedelta."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise CommandError(f"{text!r} is not a duration like 30m, 24h or 7d")
+    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+def cmd_jwt(args):
+    from parley.external_auth import services
+
+    _migrate()
+    action = args.jwt_action
+    if action == "enable":
+        secret = services.enable_jwt()
+        print("External Authentication (JWT) is on. Sign externalAuthCode tokens with this")
+        print("secret (HS256); keep it on your servers only:")
+        print(secret)
+    elif action == "disable":
+        services.disable_jwt()
+        print("External Authentication (JWT) is off: externalAuthCode logins are refused.")
+    elif action == "secret":
+        secret = services.current_secret()
+        if secret is None:
+            raise CommandError("there is no JWT secret yet: run 'parley jwt enable'")
+        print(secret.secret)
+    elif action == "rotate":
+        grace = parse_duration(args.grace)
+        secret = services.rotate_secret(grace=grace)
+        print(f"New JWT secret; the previous one keeps working for {args.grace}:")
+        print(secret)
+    elif action == "mint":
+        print(_mint(args, services))
+
+
+def _mint(args, services) -> str:
+    from django.conf import settings
+
+    from parley.external_auth.minting import mint_code
+
+    secret = services.current_secret()
+    if secret is None:
+        raise CommandError("there is no JWT secret yet: run 'parley jwt enable'")
+    if args.user_email and not args.user_id:
+        raise CommandError("--user-email goes with --user-id")
+    if args.id is not None:
+        payload = {"id": args.id}
+    elif args.email is not None:
+        payload = {"email": args.email}
+    else:
+        user = {"id": args.user_id}
+        if args.user_email:
+            user["email"] = args.user_email
+        payload = {"user": user}
+    code = mint_code(payload=payload, secret=secret.secret, expires_in=parse_duration(args.expires))
+    return f"{settings.PUBLIC_URL}/?externalAuthCode={code}" if args.link else code
+
+
 def cmd_manage(args):
     from django.core.management import execute_from_command_line
 
@@ -149,6 +213,23 @@ def build_parser() -> argparse.ArgumentParser:
     users_list = users_sub.add_parser("list", help="list all users")
     users_list.add_argument("--json", action="store_true", help="print JSON")
     users_list.set_defaults(func=cmd_users_list)
+
+    jwt = sub.add_parser("jwt", help="External Authentication (JWT): on/off, secret, minting")
+    jwt_sub = jwt.add_subparsers(dest="jwt_action", required=True, parser_class=_Parser)
+    jwt_sub.add_parser("enable", help="switch JWT login on; prints the secret (last line)")
+    jwt_sub.add_parser("disable", help="switch JWT login off")
+    jwt_sub.add_parser("secret", help="print the current secret")
+    rotate = jwt_sub.add_parser("rotate", help="new secret; the old one works for --grace")
+    rotate.add_argument("--grace", default="24h", help="e.g. 30m, 24h, 7d (default 24h)")
+    mint = jwt_sub.add_parser("mint", help="print a signed externalAuthCode for testing")
+    who = mint.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id", help="log in the existing user with this user ID")
+    who.add_argument("--email", help="log in the existing user with this email")
+    who.add_argument("--user-id", help="log in or create the user with this user.id")
+    mint.add_argument("--user-email", help="email of the --user-id user")
+    mint.add_argument("--expires", default="7d", help="lifetime, e.g. 10m, 24h, 7d")
+    mint.add_argument("--link", action="store_true", help="print a login URL, not the code")
+    jwt.set_defaults(func=cmd_jwt)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

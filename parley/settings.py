@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parley.external_auth.middleware.ExternalAuthCodeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -200,3 +201,6 @@ LOGGING = {
         },
     },
 }
+
+# External Authentication: failed code verifications allowed per client address in 5 min.
+PARLEY_JWT_FAILURE_LIMIT = env.int("PARLEY_JWT_FAILURE_LIMIT", default=30)

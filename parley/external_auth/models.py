@@ -15,6 +15,7 @@ class JwtSettings(models.Model):
     one_time_jti = models.BooleanField(default=False)
     link_by_email = models.BooleanField(default=True)
     session_max_age_seconds = models.PositiveIntegerField(default=14 * 24 * 3600)
+    jwks_url = models.CharField(max_length=2048, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -52,9 +53,10 @@ class PublicKey(models.Model):
 
 
 class UsedJti(models.Model):
-    """A `jti` already accepted while one-time use is on; kept until the token expires."""
+    """A `jti` (its SHA-256) already accepted while one-time use is on; kept until the
+    token expires."""
 
-    jti = models.CharField(max_length=255, unique=True)
+    jti = models.CharField(max_length=64, unique=True)  # sha256 of the jti
     expires_at = models.DateTimeField(db_index=True)
 
     def __str__(self):

@@ -117,3 +117,72 @@ def test_installed_console_script_reports_errors_without_traceback(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "parley: seat limit must be a whole number or 'unlimited', not 'banana'"
     ]
+
+
+def test_jwt_enable_prints_the_secret_last_and_secret_repeats_it(db, capsys):
+    code, out, _ = run(capsys, "jwt", "enable")
+    assert code == 0
+    secret = out.strip().splitlines()[-1]
+    assert len(secret) >= 43
+    assert run(capsys, "jwt", "secret")[1].strip() == secret
+    assert run(capsys, "jwt", "enable")[1].strip().splitlines()[-1] == secret  # idempotent
+
+
+def test_jwt_secret_before_enable_is_a_clear_error(db, capsys):
+    code, _, err = run(capsys, "jwt", "secret")
+    assert_one_line_error(code, err)
+    assert "parley jwt enable" in err
+
+
+def test_jwt_rotate_prints_a_new_secret_and_the_old_one_keeps_verifying(db, capsys):
+    from parley.external_auth.services import secrets_in_grace
+
+    old = run(capsys, "jwt", "enable")[1].strip().splitlines()[-1]
+    code, out, _ = run(capsys, "jwt", "rotate", "--grace", "2h")
+    new = out.strip().splitlines()[-1]
+    assert code == 0 and new != old
+    assert [s.secret for s in secrets_in_grace()] == [old]
+
+
+@pytest.mark.parametrize("grace", ["banana", "-1h", "2w", "31d"])
+def test_jwt_rotate_rejects_bad_grace_periods(db, capsys, grace):
+    run(capsys, "jwt", "enable")
+    code, _, err = run(capsys, "jwt", "rotate", "--grace", grace)
+    assert_one_line_error(code, err)
+
+
+def test_jwt_mint_makes_codes_that_log_in(db, capsys, client, make_user):
+    make_user(public_id="77", email="m@example.com")
+    run(capsys, "jwt", "enable")
+    for argv in (["--id", "77"], ["--email", "m@example.com"]):
+        code, out, _ = run(capsys, "jwt", "mint", *argv, "--expires", "10m")
+        assert code == 0
+        client.logout()
+        assert client.get(f"/?externalAuthCode={out.strip()}").status_code == 303
+    code, out, _ = run(capsys, "jwt", "mint", "--user-id", "new-1", "--user-email", "n@example.com")
+    assert client.get(f"/?externalAuthCode={out.strip()}").status_code == 303
+    assert services.find_user_by_email("n@example.com").public_id == "new-1"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["jwt", "mint"],
+        ["jwt", "mint", "--id", "1", "--email", "a@b.c"],
+        ["jwt", "mint", "--email", "a@b.c", "--user-email", "x@y.z"],
+        ["jwt", "mint", "--id", "1", "--expires", "soon"],
+        ["jwt", "frobnicate"],
+    ],
+)
+def test_jwt_mint_rejects_bad_arguments(db, capsys, argv):
+    run(capsys, "jwt", "enable")
+    code, _, err = run(capsys, *argv)
+    assert_one_line_error(code, err)
+
+
+def test_jwt_disable_turns_code_logins_off(db, capsys, client, make_user):
+    make_user(public_id="77")
+    run(capsys, "jwt", "enable")
+    token = run(capsys, "jwt", "mint", "--id", "77")[1].strip()
+    assert run(capsys, "jwt", "disable")[0] == 0
+    assert client.get(f"/?externalAuthCode={token}").status_code == 403

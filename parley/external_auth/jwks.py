@@ -1,0 +1,113 @@
+"""Public keys from a JWKS URL (DESIGN §4.2 step 7): fetched with a timeout and a size cap,
+never following a redirect to another host, cached in the shared cache, and refetched for
+an unknown `kid` at most once a minute so random kids cannot flood the key source."""
+
+import hashlib
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+
+from .errors import KeyRejected
+from .keys import PublicKey, public_key_from_jwk, validate_jwks_url
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 5
+MAX_BYTES = 256 * 1024
+CACHE_SECONDS = 15 * 60
+REFETCH_INTERVAL_SECONDS = 60
+
+
+class JwksUnavailable(Exception):
+    """The key set could not be fetched or read; the reason is in the message."""
+
+
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = 3
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old, new = urlsplit(req.full_url), urlsplit(newurl)
+        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
+            raise JwksUnavailable(f"redirect to another host refused: {newurl[:200]}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_SameHostRedirects)
+
+
+def fetch_jwks(url: str) -> list[dict]:
+    """GET the key set at `url` and return its JWKs (raw dicts). Raises JwksUnavailable."""
+    validate_jwks_url(url)
+    # validate_jwks_url allowed only https (and http to loopback): no file: or data:.
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            body = response.read(MAX_BYTES + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise JwksUnavailable(f"fetching {url[:200]} failed: {exc}") from None
+    if len(body) > MAX_BYTES:
+        raise JwksUnavailable(f"key set at {url[:200]} is larger than {MAX_BYTES} bytes")
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise JwksUnavailable(f"key set at {url[:200]} is not JSON") from None
+    keys = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(keys, list):
+        raise JwksUnavailable(f"key set at {url[:200]} has no 'keys' list")
+    return [jwk for jwk in keys if isinstance(jwk, dict)]
+
+
+def _parse(jwks: list[dict]) -> list[PublicKey]:
+    parsed = []
+    for jwk in jwks:
+        try:
+            parsed.append(public_key_from_jwk(jwk))
+        except KeyRejected as rejected:
+            log.warning("JWKS key skipped: %s", rejected.reason)
+    return parsed
+
+
+class JwksSource:
+    """A KeySource over one JWKS URL. Parsed keys are memoised per process by the key set's
+    content; the raw key set lives in the shared cache so every worker sees one fetch."""
+
+    _parsed: dict[str, list[PublicKey]] = {}
+
+    def __init__(self, url: str):
+        self.url = url
+        digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+        self._cache_key = f"jwks:{digest}"
+        self._refetch_key = f"jwks-refetch:{digest}"
+
+    def keys_for(self, kid: str | None) -> Sequence[PublicKey]:
+        jwks = cache.get(self._cache_key)
+        if jwks is None:
+            jwks = self._refresh()
+        keys = self._keys(jwks)
+        if kid is not None and not any(key.kid == kid for key in keys):
+            # The issuer may have rotated its keys: look again, but at most once a minute.
+            if cache.add(self._refetch_key, 1, timeout=REFETCH_INTERVAL_SECONDS):
+                keys = self._keys(self._refresh())
+        return keys
+
+    def _refresh(self) -> list[dict]:
+        try:
+            jwks = fetch_jwks(self.url)
+        except (JwksUnavailable, KeyRejected) as problem:
+            log.warning("JWKS unavailable: %s", problem)
+            return cache.get(self._cache_key) or []
+        cache.set(self._cache_key, jwks, timeout=CACHE_SECONDS)
+        return jwks
+
+    def _keys(self, jwks: list[dict]) -> list[PublicKey]:
+        fingerprint = hashlib.sha256(json.dumps(jwks, sort_keys=True).encode()).hexdigest()
+        if fingerprint not in self._parsed:
+            if len(self._parsed) > 32:
+                self._parsed.clear()
+            self._parsed[fingerprint] = _parse(jwks)
+        return self._parsed[fingerprint]

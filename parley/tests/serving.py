@@ -1,0 +1,83 @@
+"""Start a real `parley serve` (granian) in a subprocess for end-to-end tests."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+PARLEY = Path(sys.executable).with_name("parley")
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def parley_env(data_dir: Path, **extra: str) -> dict:
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    for name in ("DATABASE_URL", "REDIS_URL", "PARLEY_PUBLIC_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def run_cli(env: dict, *argv: str) -> str:
+    result = subprocess.run(
+        [str(PARLEY), *argv], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@contextlib.contextmanager
+def serving(env: dict, log: Path, *, workers: int = 1):
+    """Yield the base URL of a running `parley serve`; stop it afterwards."""
+    port = free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(PARLEY), "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/accounts/login/", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"parley serve did not start:\n{log.read_text()}")
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def postgres_database():
+    """A fresh PostgreSQL database on the local server; dropped afterwards."""
+    name = f"parley_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
