@@ -189,13 +189,15 @@ LOGGING = {
     "filters": {"scrub": {"()": "parley.web.scrub.ScrubSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"}
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
+        # The access log line is scrubbed where it is made (parley/asgi.py); no second pass.
+        "access": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env.str("PARLEY_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "parley.access": {
-            "handlers": ["console"],
+            "handlers": ["access"],
             "level": "INFO" if env.bool("PARLEY_ACCESS_LOG", default=True) else "WARNING",
             "propagate": False,
         },
