@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_jwt
 from .converters import PublicIdConverter
 
 register_converter(PublicIdConverter, "public_id")
@@ -18,4 +18,22 @@ urlpatterns = [
     path("seats/", views.seats, name="seats"),
     path("authentication/", views.authentication, name="authentication"),
     path("audit/", views.audit, name="audit"),
+    path("authentication/jwt/", views_jwt.jwt_settings, name="jwt"),
+    path("authentication/jwt/switch/", views_jwt.jwt_switch, name="jwt_switch"),
+    path("authentication/jwt/reveal/", views_jwt.jwt_reveal, name="jwt_reveal"),
+    path("authentication/jwt/rotate/", views_jwt.jwt_rotate, name="jwt_rotate"),
+    path("authentication/jwt/secret/", views_jwt.jwt_paste_secret, name="jwt_paste_secret"),
+    path("authentication/jwt/keys/", views_jwt.jwt_add_key, name="jwt_add_key"),
+    path("authentication/jwt/jwks/", views_jwt.jwt_jwks_url, name="jwt_jwks_url"),
+    path(
+        "authentication/jwt/keys/<int:key_id>/remove/",
+        views_jwt.jwt_remove_key,
+        name="jwt_remove_key",
+    ),
+    path("authentication/jwt/policy/", views_jwt.jwt_policy, name="jwt_policy"),
+    path("token-tester/", views_jwt.token_tester, name="tester"),
+    path("integration/", views_jwt.integration, name="integration"),
+    path(
+        "integration/login-link/", views_jwt.integration_login_link, name="integration_login_link"
+    ),
 ]

@@ -18,6 +18,7 @@ from parley.accounts.models import CreatedVia, Role, User
 from parley.audit.models import AuthEvent
 from parley.audit.services import EventFilter, list_events
 from parley.errors import NotFound, ParleyError, SeatLimitReached
+from parley.external_auth.services import get_jwt_settings
 
 from .access import admin_required
 from .forms import (
@@ -191,9 +192,9 @@ def user_login_link(request, public_id: str):
     url = login_links.create_login_link(
         user=user, lifetime=lifetime, created_by=f"admin:{request.user.public_id}"
     )
-    response = _render_user(request, user, login_link=url, login_link_expires_at=expires_at)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # No "Referrer-Policy: no-referrer" here: the link is in the body, not the URL, and that
+    # policy makes browsers send "Origin: null" with this page's forms, failing CSRF.
+    return _render_user(request, user, login_link=url, login_link_expires_at=expires_at)
 
 
 @require_http_methods(["GET", "POST"])
@@ -244,6 +245,7 @@ def authentication(request):
         section="authentication",
         title="User Authentication",
         email_form=form,
+        jwt_enabled=get_jwt_settings().enabled,
     )
 
 

@@ -120,6 +120,17 @@ def update_policy(**changes) -> JwtSettings:
         raise ValidationFailed(
             "leeway out of range", user_message="Leeway must be between 0 and 3600 seconds."
         )
+    lifetime = changes.get("max_lifetime_seconds")
+    if lifetime is not None and not 1 <= lifetime <= 365 * 24 * 3600:
+        raise ValidationFailed(
+            "max lifetime out of range",
+            user_message="The maximum lifetime must be between 1 second and 365 days, or none.",
+        )
+    for name in ("issuer", "audience"):
+        if len(changes.get(name) or "") > 255:
+            raise ValidationFailed(
+                f"{name} too long", user_message=f"The expected {name} is at most 255 characters."
+            )
     session_age = changes.get("session_max_age_seconds")
     if session_age is not None and not 60 <= session_age <= 365 * 24 * 3600:
         raise ValidationFailed(

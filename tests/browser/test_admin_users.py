@@ -35,3 +35,16 @@ def test_admin_creates_a_user_then_deactivates_them(page, live_server, admin_use
     expect(row).to_contain_text("Deactivated")
     expect(row).not_to_contain_text(re.compile(r"\bActive\b"))
     expect(seats).to_contain_text("1 of 5 seats in use")
+
+
+def test_forms_still_work_on_the_page_that_shows_a_new_login_link(
+    page, live_server, admin_user, make_user, login_as
+):
+    member = make_user(email="sam@example.com")
+    login_as(admin_user)
+    page.goto(f"{live_server.url}/admin/users/{member.public_id}/")
+    page.get_by_role("button", name="Create one-time login link").click()
+    expect(page.locator("#login-link")).to_have_value(re.compile(r"/login/link/"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Deactivate").click()
+    expect(page.get_by_text("sam@example.com was deactivated.")).to_be_visible()

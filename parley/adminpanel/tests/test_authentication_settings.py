@@ -37,3 +37,11 @@ def test_update_email_login_settings_service_stores_both_flags(db):
     row = services.get_instance_settings()
     assert not row.email_login_enabled
     assert not row.email_signup_allowed
+
+
+def test_the_jwt_card_shows_whether_jwt_login_is_on(admin_client):
+    from parley.external_auth.services import enable_jwt
+
+    assert b'badge off">Off' in admin_client.get("/admin/authentication/").content
+    enable_jwt()
+    assert b'badge ok">On' in admin_client.get("/admin/authentication/").content

@@ -1,0 +1,135 @@
+"""What the admin panel needs beyond services.py: key summaries, jti look-ups, login links."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from django.conf import settings
+from django.core.cache import cache
+
+from parley.accounts import services as accounts
+from parley.accounts.models import User
+from parley.errors import UserDeactivated, ValidationFailed
+
+from .errors import JwtDisabled, KeyRejected
+from .keys import PublicKey as VerifyingKey
+from .keys import algorithms_for, parse_public_key_pem
+from .minting import mint_code
+from .models import PublicKey, UsedJti
+from .services import current_secret, get_jwt_settings
+from .urls_cleaning import PARAM
+
+_ALGORITHM_ORDER = ("RS", "PS", "ES", "Ed")
+
+
+@dataclass(frozen=True)
+class PublicKeySummary:
+    """A configured public key as the admin panel lists it."""
+
+    id: int
+    kid: str
+    key_type: str
+    algorithms: str
+    fingerprint: str
+    created_at: datetime
+
+
+def public_key_summaries() -> list[PublicKeySummary]:
+    return [_summarise(row) for row in PublicKey.objects.all()]
+
+
+def _summarise(row: PublicKey) -> PublicKeySummary:
+    try:
+        key = parse_public_key_pem(row.pem)
+    except KeyRejected as rejected:
+        # Stored under older rules, or edited in the database: list it so it can be removed.
+        return PublicKeySummary(
+            id=row.pk,
+            kid=row.kid,
+            key_type=f"Unusable: {rejected.user_message}",
+            algorithms="",
+            fingerprint="",
+            created_at=row.created_at,
+        )
+    verifying = VerifyingKey(key=key, kid=row.kid or None)
+    algorithms = sorted(
+        verifying.algorithms,
+        key=lambda name: (_ALGORITHM_ORDER.index(name[:2]), name),
+    )
+    return PublicKeySummary(
+        id=row.pk,
+        kid=row.kid,
+        key_type=_key_type(key),
+        algorithms=", ".join(algorithms),
+        fingerprint=verifying.fingerprint,
+        created_at=row.created_at,
+    )
+
+
+def _key_type(key) -> str:
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA {key.key_size}-bit"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        names = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+        return f"EC {names.get(key.curve.name, key.curve.name)}"
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519"
+    return ", ".join(sorted(algorithms_for(key))) or "Unknown"
+
+
+def jti_already_used(*, jti: str, now: float) -> bool:
+    """Whether one-time use would refuse this `jti` now. Reads the replay store only; the
+    digest and cache key must stay those of replay.consume_jti (a tester test pins it)."""
+    digest = hashlib.sha256(jti.encode("utf-8", "surrogatepass")).hexdigest()
+    if settings.REDIS_URL:
+        return cache.get(f"jti:{digest}") is not None
+    # consume_jti clears rows whose expiry is before now, so those no longer count.
+    at = datetime.fromtimestamp(now, tz=UTC)
+    return UsedJti.objects.filter(jti=digest, expires_at__gte=at).exists()
+
+
+def find_user(*, id_or_email: str) -> User | None:
+    """A user by public id, else by email address (how admins name someone)."""
+    text = id_or_email.strip()
+    if not text:
+        return None
+    return User.objects.filter(public_id=text).first() or accounts.find_user_by_email(text)
+
+
+def mint_login_url(*, user: User, lifetime: timedelta) -> str:
+    """A `{PUBLIC_URL}/?externalAuthCode=…` link that logs `user` in by id, signed with the
+    current secret and carrying the expected `iss`/`aud`, so the instance accepts it."""
+    jwt_settings = get_jwt_settings()
+    if not jwt_settings.enabled:
+        raise JwtDisabled(
+            "JWT login is off",
+            user_message="Turn JWT login on first: a link made now would be refused.",
+        )
+    secret = current_secret()
+    if secret is None:
+        raise ValidationFailed(
+            "no current secret", user_message="There is no JWT secret yet: turn JWT login on."
+        )
+    if not user.is_active:
+        raise UserDeactivated(
+            f"user {user.public_id} is deactivated",
+            user_message=f"{user} is deactivated: reactivate them before making a link.",
+        )
+    limit = jwt_settings.max_lifetime_seconds
+    if limit is not None and lifetime.total_seconds() > limit:
+        raise ValidationFailed(
+            f"lifetime {lifetime} exceeds the maximum {limit} s",
+            user_message=(
+                "This lifetime is longer than the maximum lifetime set in the JWT policy, "
+                "so the link would be refused. Pick a shorter one."
+            ),
+        )
+    payload: dict = {"id": user.public_id}
+    if jwt_settings.issuer:
+        payload["iss"] = jwt_settings.issuer
+    if jwt_settings.audience:
+        payload["aud"] = jwt_settings.audience
+    code = mint_code(payload=payload, secret=secret.secret, expires_in=lifetime)
+    return f"{settings.PUBLIC_URL}/?{urlencode({PARAM: code})}"

@@ -1,0 +1,354 @@
+"""The token tester: each check of DESIGN §4.2 with its result, what a login would do, and
+that testing a code changes nothing at all."""
+
+import json
+import time
+
+import jwt
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from parley.accounts import services as accounts
+from parley.accounts.models import CreatedVia, User
+from parley.audit.models import AuthEvent
+from parley.errors import AuthError
+from parley.external_auth import services, tester
+from parley.external_auth.login import log_in_with_code
+from parley.external_auth.models import JwtLink, JwtSettings, UsedJti
+from parley.external_auth.replay import consume_jti
+
+from .factories import b64url, compact
+
+WEEK = 7 * 24 * 3600
+
+
+@pytest.fixture
+def secret(db):
+    return services.enable_jwt()
+
+
+@pytest.fixture
+def code(secret):
+    def make(payload, *, key=None, expires_in=WEEK, **headers):
+        claims = dict(payload)
+        if expires_in is not None:
+            claims.setdefault("iat", int(time.time()))
+            claims.setdefault("exp", claims["iat"] + expires_in)
+        return jwt.encode(claims, key or secret, algorithm="HS256", headers=headers or None)
+
+    return make
+
+
+def _state():
+    """Everything a login could change: users, links, audit, used jtis, cache entries."""
+    cached = {key: value for key, value in getattr(cache, "_cache", {}).items()}
+    users = list(User.objects.order_by("pk").values_list("pk", "public_id", "email", "metadata"))
+    return (
+        users,
+        JwtLink.objects.count(),
+        AuthEvent.objects.count(),
+        UsedJti.objects.count(),
+        JwtSettings.objects.count(),
+        cached,
+    )
+
+
+def _test(token: str):
+    """Run the tester and assert that it changed nothing."""
+    before = _state()
+    report = tester.test_code(code=token)
+    assert _state() == before, "testing a code changed something"
+    return report
+
+
+def _check(report, name):
+    return next(check for check in report.checks if check.name == name)
+
+
+def _statuses(report):
+    return {check.name: check.status for check in report.checks}
+
+
+def test_a_valid_code_for_an_existing_user_would_log_them_in(code, make_user):
+    user = make_user(email="kim@example.com", metadata={"name": "Kim"})
+    token = code({"id": user.public_id})
+    before = _state()
+    report = _test(token)
+    assert _state() == before
+    assert report.outcome.kind == "login"
+    assert report.outcome.summary == (f"Log in user Kim (kim@example.com, id {user.public_id}).")
+    assert _statuses(report) == {
+        tester.ENABLED: "pass",
+        tester.STRUCTURE: "pass",
+        tester.ALGORITHM: "pass",
+        tester.SIGNATURE: "pass",
+        tester.TIME: "pass",
+        tester.ISSUER_AUDIENCE: "pass",
+        tester.ONE_TIME: "skipped",
+        tester.IDENTITY: "pass",
+    }
+    assert _check(report, tester.SIGNATURE).detail == "Signed with the current secret."
+    assert _check(report, tester.ONE_TIME).detail == "Not checked: one-time use is off."
+    assert "leeway 60 s" in _check(report, tester.TIME).detail
+    assert json.loads(report.payload.text)["id"] == user.public_id
+    assert json.loads(report.header.text) == {"alg": "HS256", "typ": "JWT"}
+    assert report.verified
+
+
+def test_a_new_user_code_would_create_the_user_and_take_a_seat(code, make_user):
+    make_user()
+    accounts.set_seat_limit(limit=5)
+    report = _test(code({"user": {"id": "crm-9", "email": "new@example.com"}}))
+    assert report.outcome.kind == "create"
+    assert report.outcome.summary == (
+        "Create a new user with id 'crm-9', email new@example.com (takes a seat; 4 free)."
+    )
+
+
+def test_with_unlimited_seats_the_tester_says_so(code):
+    report = _test(code({"user": {"id": "crm-9"}}))
+    assert report.outcome.summary.endswith("(takes a seat; seats are unlimited).")
+
+
+def test_a_new_user_code_with_no_seat_free_would_be_refused(code, make_user):
+    make_user()
+    accounts.set_seat_limit(limit=1)
+    report = _test(code({"user": {"id": "crm-9"}}))
+    assert report.outcome.kind == "refused"
+    assert report.outcome.error_code == "seat_limit_reached"
+    assert report.outcome.summary.startswith("Refused: seat_limit_reached — ")
+    assert "All seats" in report.outcome.user_message
+
+
+def test_an_email_user_would_be_linked_by_email(code, make_user):
+    holder = make_user(email="sam@example.com")
+    report = _test(code({"user": {"id": "crm-1", "email": "SAM@example.com"}}))
+    assert report.outcome.kind == "link"
+    assert f"Link to existing email user sam@example.com (id {holder.public_id})" in (
+        report.outcome.summary
+    )
+
+
+def test_an_email_held_by_a_jwt_user_would_be_a_conflict(code, make_user):
+    make_user(email="sam@example.com", created_via=CreatedVia.JWT, public_id="crm-1")
+    report = _test(code({"user": {"id": "crm-2", "email": "sam@example.com"}}))
+    assert report.outcome.error_code == "identity_conflict"
+
+
+def test_unknown_id_and_deactivated_user_would_be_refused(code, make_user):
+    assert _test(code({"id": "nobody"})).outcome.error_code == "user_not_found"
+    user = make_user()
+    accounts.deactivate_user(user=user)
+    report = _test(code({"email": user.email}))
+    assert report.outcome.error_code == "user_deactivated"
+
+
+def test_a_returning_user_with_changed_details_gets_notes(code, make_user):
+    make_user(email="old@example.com", created_via=CreatedVia.JWT, public_id="crm-5")
+    report = tester.test_code(
+        code=code({"user": {"id": "crm-5", "email": "new@example.com", "plan": "pro"}})
+    )
+    assert report.outcome.kind == "login"
+    assert report.outcome.notes == (
+        "Their metadata would be replaced with the token's.",
+        "Their email would change to new@example.com.",
+    )
+
+
+def test_an_expired_code_fails_the_time_check(code, make_user):
+    user = make_user()
+    token = code({"id": user.public_id, "iat": int(time.time()) - 7200}, expires_in=3600)
+    report = _test(token)
+    assert _check(report, tester.TIME).status == "fail"
+    assert "in the past (leeway 60 s)" in _check(report, tester.TIME).detail
+    assert _check(report, tester.SIGNATURE).status == "pass"
+    assert _check(report, tester.ISSUER_AUDIENCE).status == "skipped"
+    assert report.outcome.error_code == "token_expired"
+    assert json.loads(report.payload.text)["id"] == user.public_id
+
+
+def test_a_bad_signature_still_shows_header_and_payload(code):
+    token = code({"user": {"id": "crm-1"}}, key="another-secret-that-is-long-enough-32b")
+    report = _test(token)
+    assert _statuses(report)[tester.STRUCTURE] == "pass"
+    assert _statuses(report)[tester.ALGORITHM] == "pass"
+    assert _check(report, tester.SIGNATURE).status == "fail"
+    assert "matches none of 1 usable secret" in _check(report, tester.SIGNATURE).detail
+    assert _statuses(report)[tester.TIME] == "skipped"
+    assert report.outcome.error_code == "invalid_signature"
+    assert json.loads(report.payload.text) == json.loads(
+        json.dumps(jwt.decode(token, options={"verify_signature": False}))
+    )
+    assert not report.verified
+
+
+def test_alg_none_fails_the_algorithm_check(secret):
+    header = b64url(b'{"alg":"none","typ":"JWT"}')
+    payload = b64url(b'{"id":"1"}')
+    report = _test(f"{header}.{payload}.")
+    assert _check(report, tester.ALGORITHM).status == "fail"
+    assert "unsigned codes are never accepted" in _check(report, tester.ALGORITHM).detail
+    assert report.outcome.error_code == "unsupported_algorithm"
+    assert json.loads(report.header.text)["alg"] == "none"
+
+
+def test_garbage_fails_the_structure_check_and_decodes_to_nothing(secret):
+    report = _test("this is not a token at all")
+    assert _check(report, tester.STRUCTURE).status == "fail"
+    assert report.outcome.error_code == "malformed_token"
+    assert report.payload.text is None
+    assert "Not a JWT" in report.payload.note
+    assert all(
+        check.status == "skipped"
+        for check in report.checks
+        if check.name not in (tester.ENABLED, tester.STRUCTURE)
+    )
+
+
+def test_a_two_segment_code_fails_structure_but_its_parts_are_shown(code):
+    token = code({"id": "1"})
+    report = _test(token.rsplit(".", 1)[0])
+    assert _check(report, tester.STRUCTURE).status == "fail"
+    assert "2 dot-separated segments, not 3" in _check(report, tester.STRUCTURE).detail
+    assert json.loads(report.payload.text)["id"] == "1"
+
+
+def test_a_signed_json_array_payload_fails_structure_after_the_signature(secret):
+    token = compact({"alg": "HS256"}, '[{"id": "1"}]', key=secret.encode())
+    report = _test(token)
+    assert _check(report, tester.SIGNATURE).status == "pass"
+    assert _check(report, tester.STRUCTURE).status == "fail"
+    assert "payload is a JSON array, not an object" in _check(report, tester.STRUCTURE).detail
+    assert json.loads(report.payload.text) == [{"id": "1"}]
+    assert report.payload.note == "The payload is JSON but not an object."
+    assert report.outcome.error_code == "malformed_token"
+
+
+def test_a_non_json_payload_is_shown_as_text(secret):
+    token = compact({"alg": "HS256"}, "<script>alert(1)</script>", key=secret.encode())
+    report = _test(token)
+    assert report.payload.text == "<script>alert(1)</script>"
+    assert report.payload.note == "The payload is not JSON; shown as text."
+
+
+def test_a_non_numeric_exp_fails_the_time_check(secret):
+    token = compact({"alg": "HS256"}, {"id": "1", "exp": "tomorrow"}, key=secret.encode())
+    report = _test(token)
+    assert _check(report, tester.STRUCTURE).status == "pass"
+    assert _check(report, tester.TIME).status == "fail"
+    assert report.outcome.error_code == "malformed_token"
+
+
+def test_a_wrong_issuer_fails_the_issuer_check(code, make_user):
+    services.update_policy(issuer="https://crm.example.com")
+    report = _test(code({"id": make_user().public_id, "iss": "https://evil"}))
+    assert _check(report, tester.TIME).status == "pass"
+    assert _check(report, tester.ISSUER_AUDIENCE).status == "fail"
+    assert report.outcome.error_code == "invalid_issuer"
+
+
+def test_missing_identity_claims_fail_the_identity_check(code):
+    report = _test(code({"name": "Kim"}))
+    assert _check(report, tester.IDENTITY).status == "fail"
+    assert report.outcome.error_code == "invalid_claims"
+
+
+def test_a_code_signed_with_a_secret_in_grace_says_so(code, make_user):
+    old_code = code({"id": make_user().public_id})
+    services.rotate_secret()
+    report = _test(old_code)
+    assert "a previous secret that is still in its grace period" in (
+        _check(report, tester.SIGNATURE).detail
+    )
+    assert report.outcome.kind == "login"
+
+
+def test_with_jwt_switched_off_every_code_would_be_refused_but_checks_still_run(code, make_user):
+    token = code({"id": make_user().public_id})
+    services.disable_jwt()
+    report = _test(token)
+    assert _check(report, tester.ENABLED).status == "fail"
+    assert _check(report, tester.SIGNATURE).status == "pass"
+    assert report.outcome.error_code == "jwt_disabled"
+
+
+def test_on_a_fresh_instance_the_tester_refuses_and_creates_no_settings_row(db):
+    report = _test("a.b.c")
+    assert report.outcome.error_code == "jwt_disabled"
+    assert not JwtSettings.objects.exists()
+
+
+def test_one_time_use_unused_jti_passes_and_is_not_used_up(code, make_user):
+    services.update_policy(one_time_jti=True)
+    token = code({"id": make_user().public_id, "jti": "abc-1"})
+    report = _test(token)
+    assert _check(report, tester.ONE_TIME).status == "pass"
+    assert "has not been used" in _check(report, tester.ONE_TIME).detail
+    assert _test(token).outcome.kind == "login"
+
+
+def test_one_time_use_already_used_jti_would_be_refused(code, make_user):
+    services.update_policy(one_time_jti=True)
+    token = code({"id": make_user().public_id, "jti": "abc-2"})
+    consume_jti(jti="abc-2", exp=time.time() + 3600)
+    before = _state()
+    report = _test(token)
+    assert _state() == before
+    assert _check(report, tester.ONE_TIME).status == "fail"
+    assert _check(report, tester.ONE_TIME).detail == "Would be refused: already used."
+    assert report.outcome.error_code == "token_replayed"
+
+
+def test_one_time_use_does_not_apply_to_a_code_without_jti(code, make_user):
+    services.update_policy(one_time_jti=True)
+    report = _test(code({"id": make_user().public_id}))
+    assert _check(report, tester.ONE_TIME).status == "skipped"
+    assert "no jti" in _check(report, tester.ONE_TIME).detail
+
+
+def test_the_tester_does_not_touch_the_rate_limit(code):
+    failures = cache.get("jwt-fail:127.0.0.1")  # other tests may have counted some
+    for _ in range(50):
+        _test(code({"id": "1"}, key="wrong-secret-wrong-secret-wrong-secret"))
+    assert cache.get("jwt-fail:127.0.0.1") == failures
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"id": "EXISTING"},
+        {"id": "nobody"},
+        {"email": "kim@example.com"},
+        {"user": {"id": "EXISTING", "plan": "pro"}},
+        {"user": {"id": "new-1", "email": "fresh@example.com"}},
+        {"user": {"id": "new-2", "email": "kim@example.com"}},
+        {"user": {"id": "new-3", "email": "jwt@example.com"}},
+        {"user": {"id": "new-4"}},
+        {"user": {"id": "DEACTIVATED"}},
+        {"user": "not an object"},
+    ],
+)
+@pytest.mark.parametrize("seat_limit", [None, 3])
+def test_the_prediction_matches_what_a_real_login_does(code, make_user, payload, seat_limit):
+    kim = make_user(email="kim@example.com")
+    make_user(email="jwt@example.com", created_via=CreatedVia.JWT, public_id="jwt-1")
+    gone = make_user()
+    accounts.deactivate_user(user=gone)
+    accounts.set_seat_limit(limit=seat_limit)
+    text = json.dumps(payload).replace("EXISTING", kim.public_id)
+    token = code(json.loads(text.replace("DEACTIVATED", gone.public_id)))
+
+    predicted = _test(token).outcome
+    try:
+        result = log_in_with_code(RequestFactory().get("/"), code=token, start_session=False)
+    except AuthError as error:
+        assert (predicted.kind, predicted.error_code) == ("refused", error.code)
+        return
+    if result.created:
+        assert predicted.kind == "create"
+    elif JwtLink.objects.filter(user=result.user).exists():
+        assert predicted.kind == "link"
+    else:
+        assert predicted.kind == "login"
+        assert result.user.public_id in predicted.summary
