@@ -227,13 +227,15 @@ def main() -> None:
             Target("a", "(a) bare ok view, parley serve", "parley",
                    "bench.ok_settings", "/ok", expect="ok"),
             Target("b", "(b) authenticated page, parley serve", "parley",
+                   "parley.settings", "/account/", authenticated=True, expect="Your account"),
+            Target("b2", "(b2) chat home (conversations, models), parley serve", "parley",
                    "parley.settings", "/", authenticated=True, expect="Welcome"),
             Target("c", "(c) login-by-code form, parley serve", "parley",
                    "parley.settings", info["login_code_path"], expect="<form"),
             Target("d", "(d) authenticated page, Django ASGI + uvicorn", "uvicorn",
-                   "parley.settings", "/", authenticated=True, expect="Welcome"),
+                   "parley.settings", "/account/", authenticated=True, expect="Your account"),
             Target("e", "(e) authenticated page, granian WSGI", "wsgi",
-                   "parley.settings", "/", authenticated=True, expect="Welcome"),
+                   "parley.settings", "/account/", authenticated=True, expect="Your account"),
         ]  # fmt: skip
         only = {k.strip() for k in args.only.split(",") if k.strip()}
         if only:

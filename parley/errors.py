@@ -49,6 +49,12 @@ class EmailTaken(ParleyError):
     user_message = "Another user already has this email address."
 
 
+class UserIdTaken(ParleyError):
+    code = "user_id_taken"
+    status = 409
+    user_message = "Another user already has this user ID."
+
+
 class UserDeactivated(AuthError):
     code = "user_deactivated"
     status = 403
@@ -83,3 +89,14 @@ class LastAdmin(ParleyError):
     code = "last_admin"
     status = 409
     user_message = "This is the last active admin; make someone else an admin first."
+
+
+class ServiceUnavailable(ParleyError):
+    """A backing service (database, Redis) is unreachable for now; retrying later works."""
+
+    code = "service_unavailable"
+    status = 503
+    user_message = (
+        "Parley cannot reach one of its services right now. Nothing was changed; please try "
+        "again in a moment."
+    )

@@ -69,6 +69,9 @@ def _upsert(user: Any) -> Upsert:
     # null or "" means "no email" (a Node integrator's user.email may well be null).
     email = _email(user.get("email"), claim="user.email")
     metadata = {key: value for key, value in user.items() if key not in ("id", "email")}
+    if _has_nul(metadata):
+        # PostgreSQL's jsonb cannot hold U+0000; refuse it on every database alike.
+        raise InvalidClaims("user metadata contains a U+0000 character")
     return Upsert(user_id=user_id, email=email, metadata=metadata)
 
 
@@ -120,3 +123,13 @@ def _json_type(value: Any) -> str:
         return "boolean"
     names = {dict: "object", list: "array", str: "string", int: "integer", float: "number"}
     return names.get(type(value), "null" if value is None else type(value).__name__)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False

@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.db import transaction
 
 from parley.accounts.models import LoginMethod, User
-from parley.accounts.sessions import log_user_in
+from parley.accounts.sessions import log_user_in, write_session_now
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
 from parley.errors import AuthError
@@ -30,8 +30,14 @@ class JwtLogin:
     session_seconds: int
 
 
-def log_in_with_code(request, *, code: str, start_session: bool = True) -> JwtLogin:
+def log_in_with_code(
+    request, *, code: str, start_session: bool = True, session_response=None
+) -> JwtLogin:
     """Verify `code`, find or create its user, and (for browsers) start their session.
+
+    With `session_response` (the response that will answer this request), the new session
+    is written inside the login's own transaction and its cookie set on that response, so
+    a login is one write transaction: the session middleware has nothing left to save.
 
     On failure the AuthError is re-raised with `.reference` set to its audit event, and any
     session on `request` is ended: an invalid code never keeps or creates a session.
@@ -66,18 +72,22 @@ def log_in_with_code(request, *, code: str, start_session: bool = True) -> JwtLo
                 log_user_in(request, user=user, method=LoginMethod.JWT)
                 request.session.set_expiry(session_seconds)
             event = _record(request, verified, Outcome.SUCCESS, "ok", user.public_id, notes)
+            if start_session and session_response is not None:
+                write_session_now(request, session_response)  # last: nothing can fail after
     except AuthError as error:
-        # Only codes that failed verification count: they are what guessing produces. A
-        # genuine code refused for want of a seat says nothing about the sender.
-        if verified is None and not isinstance(error, RateLimited):
-            ratelimit.count_failure(ip)
         if start_session and getattr(request, "user", None) is not None:
             if request.user.is_authenticated:
                 logout(request)
+        # The audit event first: counting below can fail (a Redis outage answers 503), and
+        # the attempt must be on record either way.
         event = _record(
             request, verified, Outcome.FAILURE, error.code, _named_id(identity), [error.reason]
         )
         error.reference = event.reference
+        # Only codes that failed verification count: they are what guessing produces. A
+        # genuine code refused for want of a seat says nothing about the sender.
+        if verified is None and not isinstance(error, RateLimited):
+            ratelimit.count_failure(ip)
         raise
     return JwtLogin(
         user=user,
@@ -89,11 +99,11 @@ def log_in_with_code(request, *, code: str, start_session: bool = True) -> JwtLo
 
 def record_rejection(request, error: AuthError) -> AuthError:
     """Audit a code refused before verification (e.g. two codes in one URL)."""
-    ratelimit.count_failure(audit.client_ip(request))
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)
     event = _record(request, None, Outcome.FAILURE, error.code, "", [error.reason])
     error.reference = event.reference
+    ratelimit.count_failure(audit.client_ip(request))
     return error
 
 

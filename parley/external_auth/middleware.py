@@ -1,6 +1,7 @@
 """`?externalAuthCode=` on any page: log the person in, then 303 to the same page without
 the code (DESIGN §4.4)."""
 
+from django.conf import settings
 from django.http import HttpResponse
 
 from parley.errors import AuthError
@@ -14,9 +15,16 @@ from .urls_cleaning import PARAM, code_values, target_without_code
 class ExternalAuthCodeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # Not HTML pages: the API answers JSON (its own exchange is POST /api/v1/auth/external),
+        # static files and health checks have no session to start.
+        self.skipped = ("/api/", settings.STATIC_URL, "/healthz", "/readyz", "/metrics")
 
     def __call__(self, request):
-        if PARAM not in request.GET or request.method not in ("GET", "HEAD"):
+        if (
+            PARAM not in request.GET
+            or request.method not in ("GET", "HEAD")
+            or request.path.startswith(self.skipped)
+        ):
             return self.get_response(request)
         query = request.META.get("QUERY_STRING", "")
         values = code_values(query)
@@ -25,12 +33,12 @@ class ExternalAuthCodeMiddleware:
                 raise record_rejection(
                     request, MalformedToken(f"{len(values)} externalAuthCode parameters")
                 )
-            log_in_with_code(request, code=values[0])
-        except AuthError as error:
-            response = render_error(request, error, reference=getattr(error, "reference", ""))
-        else:
             response = HttpResponse(status=303)
             response["Location"] = target_without_code(path=request.path, query_string=query)
+            # The session is written, and its cookie set on the 303, inside the login.
+            log_in_with_code(request, code=values[0], session_response=response)
+        except AuthError as error:
+            response = render_error(request, error, reference=getattr(error, "reference", ""))
         # The URL holds the code: never let it leak through a Referer or a cache.
         response["Referrer-Policy"] = "no-referrer"
         response["Cache-Control"] = "no-store"

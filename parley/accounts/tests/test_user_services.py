@@ -39,9 +39,11 @@ def test_bad_public_ids_are_refused(db, public_id):
     assert User.objects.count() == 0
 
 
-def test_duplicate_public_id_is_refused(make_user):
+def test_duplicate_public_id_is_refused_as_taken(make_user):
+    from parley.errors import UserIdTaken
+
     make_user(public_id="crm-42")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(UserIdTaken):
         make_user(public_id="crm-42")
 
 

@@ -149,3 +149,11 @@ def test_the_id_length_limit_is_the_one_the_user_table_uses():
     from parley.accounts.services import PUBLIC_ID_MAX_LENGTH
 
     assert MAX_ID_LENGTH == PUBLIC_ID_MAX_LENGTH
+
+
+@pytest.mark.parametrize(
+    "metadata", [{"note": "a\x00b"}, {"a\x00": 1}, {"deep": [{"x": ["\x00"]}]}]
+)
+def test_metadata_with_a_nul_character_is_invalid(metadata):
+    with pytest.raises(InvalidClaims, match="U\\+0000"):
+        parse_identity(payload={"user": {"id": "u1", **metadata}})

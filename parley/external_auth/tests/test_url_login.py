@@ -256,3 +256,11 @@ def test_post_requests_are_not_treated_as_url_logins(client, code, make_user):
     response = client.post(f"/accounts/login/?externalAuthCode={code({'id': 'me'})}")
     assert response.status_code != 303
     assert AuthEvent.objects.filter(method="jwt").count() == 0
+
+
+def test_api_and_static_paths_ignore_the_code(client, code, make_user):
+    make_user(public_id="me")
+    token = code({"id": "me"})
+    response = client.get(f"/api/v1/seats?externalAuthCode={token}")
+    assert response.status_code == 401 and response["Content-Type"].startswith("application/json")
+    assert AuthEvent.objects.filter(method="jwt").count() == 0
