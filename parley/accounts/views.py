@@ -1,6 +1,7 @@
-"""Account pages outside allauth: the one-time login link."""
+"""Account pages outside allauth: the one-time login link and the person's own account."""
 
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -39,3 +40,8 @@ def login_link(request, token: str):
     response = redirect("adminpanel:users" if user.role == Role.ADMIN else "home")
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@login_required
+def account(request):
+    return render(request, "accounts/account.html", {"title": "Your account"})

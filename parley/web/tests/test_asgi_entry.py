@@ -42,3 +42,10 @@ def test_post_bodies_reach_django(size):
     # No CSRF token: Django must read the request and refuse it, not hang or crash.
     response = _request("POST", "/accounts/login/code/", content=b"x" * size)
     assert response.status_code == 403
+
+
+def test_header_values_are_sent_without_surrounding_spaces():
+    from parley.asgi import _headers
+
+    headers = _headers(["200 OK", [("Set-Cookie", " a=b; Path=/"), ("X-Test", "v")]])
+    assert headers == [(b"set-cookie", b"a=b; Path=/"), (b"x-test", b"v")]

@@ -70,3 +70,11 @@ def test_times_render_in_the_viewers_time_zone(rf, zone, expected):
 )
 def test_allauth_pages_parley_does_not_offer_are_not_found(member_client, path):
     assert member_client.get(path).status_code == 404
+
+
+def test_the_account_page_shows_the_persons_id_and_needs_a_login(client, member_client):
+    response = member_client.get("/account/")
+    assert b"Your account" in response.content
+    assert member_client.user.public_id.encode() in response.content
+    member_client.logout()
+    assert member_client.get("/account/").status_code == 302
