@@ -1,9 +1,102 @@
-"""The chat home page (a placeholder until the chat issue fills it in)."""
+"""The chat pages: the conversation list and one conversation (answers stream from
+parley/chat/stream.py), new, rename and delete. Views only translate HTTP to services."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from parley.errors import ParleyError
+
+from . import services
+from .errors import ConversationNotFound
 
 
+def _page(request, *, conversation=None, title: str):
+    query = request.GET.get("q", "").strip()[:100]
+    models = services.available_models()
+    selected = conversation.model_id if conversation and conversation.model_id else None
+    if selected is None or not any(m.pk == selected for m in models):
+        selected = models[0].pk if models else None
+    return render(
+        request,
+        "chat/chat.html",
+        {
+            "title": title,
+            "conversation": conversation,
+            "chat_messages": (
+                services.conversation_messages(conversation=conversation) if conversation else []
+            ),
+            "conversations": services.list_conversations(user=request.user, query=query),
+            "query": query,
+            "models": models,
+            "selected_model": selected,
+        },
+    )
+
+
+@require_GET
 @login_required
 def home(request):
-    return render(request, "chat/home.html", {"title": "Chat"})
+    return _page(request, title="Chat")
+
+
+@require_GET
+@login_required
+def conversation(request, public_id):
+    try:
+        found = services.get_conversation(user=request.user, public_id=public_id)
+    except ConversationNotFound:
+        raise Http404("no such conversation") from None
+    return _page(request, conversation=found, title=found.title)
+
+
+def _model_id(request) -> int | None:
+    value = request.POST.get("model", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_POST
+@login_required
+def new_conversation(request):
+    """Start an empty conversation: JSON for the page's script, a redirect for a form."""
+    try:
+        created = services.create_conversation(user=request.user, model_id=_model_id(request))
+    except ParleyError as error:
+        if request.headers.get("accept") == "application/json":
+            return JsonResponse(
+                {"code": error.code, "message": error.user_message}, status=error.status
+            )
+        messages.error(request, error.user_message)
+        return redirect("home")
+    url = reverse("chat_conversation", args=[created.public_id])
+    if request.headers.get("accept") == "application/json":
+        return JsonResponse({"id": created.public_id, "url": url, "title": created.title})
+    return redirect(url)
+
+
+@require_POST
+@login_required
+def rename(request, public_id):
+    try:
+        services.rename_conversation(
+            user=request.user, public_id=public_id, title=request.POST.get("title", "")
+        )
+    except ConversationNotFound:
+        raise Http404("no such conversation") from None
+    except ParleyError as error:
+        messages.error(request, error.user_message)
+    return redirect("chat_conversation", public_id=public_id)
+
+
+@require_POST
+@login_required
+def delete(request, public_id):
+    try:
+        services.delete_conversation(user=request.user, public_id=public_id)
+    except ConversationNotFound:
+        raise Http404("no such conversation") from None
+    messages.success(request, "Conversation deleted.")
+    return redirect("home")

@@ -1,0 +1,68 @@
+"""Admin panel → Usage: per-person messages and tokens, the instance's daily limit and
+personal overrides."""
+
+from django.urls import reverse
+
+from parley.chat import services
+from parley.chat.models import DailyUsage
+from parley.chat.providers import Usage
+
+USAGE = reverse("adminpanel:usage")
+
+
+def _chat(user, text="hello"):
+    conversation = services.create_conversation(user=user)
+    plan = services.start_reply(user=user, public_id=conversation.public_id, content=text)
+    usage = Usage(prompt_tokens=12, completion_tokens=34, estimated=False)
+    services.finish_reply(plan=plan, content="answer", status="complete", usage=usage)
+
+
+def test_usage_lists_people_with_their_messages_and_tokens(admin_client, make_user):
+    busy = make_user(email="busy@example.com")
+    _chat(busy)
+    _chat(busy)
+    make_user(email="idle@example.com")
+    page = admin_client.get(USAGE).content.decode()
+    assert "busy@example.com" in page and "idle@example.com" not in page
+    assert "<td>2</td>" in page and "24" in page and "68" in page
+
+
+def test_the_instance_limit_is_set_on_the_usage_page(admin_client):
+    page = admin_client.post(USAGE, {"messages_per_day": "50"}, follow=True).content.decode()
+    assert "Daily limit saved: 50 messages a day per person." in page
+    assert services.chat_settings().messages_per_day == 50
+    admin_client.post(USAGE, {"messages_per_day": "50", "unlimited": "on"})
+    assert services.chat_settings().messages_per_day is None
+
+
+def test_a_negative_limit_is_a_form_error(admin_client):
+    page = admin_client.post(USAGE, {"messages_per_day": "-1"}).content.decode()
+    assert "greater than or equal to 0" in page
+
+
+def test_a_personal_limit_is_set_and_cleared(admin_client, make_user):
+    person = make_user(email="pat@example.com")
+    url = reverse("adminpanel:usage_user", args=[person.public_id])
+    page = admin_client.post(url, {"messages_per_day": "3"}, follow=True).content.decode()
+    assert "Personal daily limit saved: 3 messages a day." in page
+    assert services.messages_limit_for(user=person) == 3
+    admin_client.post(url, {"action": "clear"})
+    assert services.messages_limit_for(user=person) is None
+
+
+def test_estimated_tokens_are_marked(admin_client, make_user):
+    person = make_user(email="est@example.com")
+    conversation = services.create_conversation(user=person)
+    plan = services.start_reply(user=person, public_id=conversation.public_id, content="hi")
+    services.finish_reply(plan=plan, content="four char", status="complete", usage=None)
+    assert DailyUsage.objects.get().estimated_tokens
+    assert (
+        "(includes estimates)"
+        in admin_client.get(
+            reverse("adminpanel:usage_user", args=[person.public_id])
+        ).content.decode()
+    )
+
+
+def test_members_cannot_see_usage(member_client):
+    assert member_client.get(USAGE).status_code == 403

@@ -1,0 +1,207 @@
+"""Admin panel → Models (providers, the default model) and → Usage (per-user usage and
+daily message limits). Views only translate HTTP to parley.chat.services."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from parley.accounts.models import User
+from parley.chat import services
+from parley.chat.models import ChatModel, Provider
+from parley.errors import ParleyError
+
+from .access import admin_required
+from .views import _page
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    base_url = forms.URLField(max_length=500, label="Base URL", assume_scheme="https")
+    api_key = forms.CharField(required=False, max_length=500, label="API key")
+    model_names = forms.CharField(label="Model names")
+    timeout_seconds = forms.IntegerField(min_value=1, max_value=600, initial=60)
+
+    def clean_model_names(self):
+        names = services.parse_model_names(self.cleaned_data["model_names"])
+        if not names:
+            raise forms.ValidationError("Name at least one model.")
+        return names
+
+
+class LimitForm(forms.Form):
+    messages_per_day = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    unlimited = forms.BooleanField(required=False)
+
+    def limit(self) -> int | None:
+        if self.cleaned_data["unlimited"] or self.cleaned_data["messages_per_day"] is None:
+            return None
+        return self.cleaned_data["messages_per_day"]
+
+
+def _save_provider(request, form: ProviderForm, provider: Provider | None) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    key = data["api_key"].strip()
+    try:
+        services.save_provider(
+            provider=provider,
+            name=data["name"],
+            base_url=data["base_url"],
+            # Editing: an empty key field keeps the stored key (it is never shown again).
+            api_key=key if (key or provider is None) else None,
+            timeout_seconds=data["timeout_seconds"],
+            model_names=data["model_names"],
+        )
+    except ParleyError as error:
+        form.add_error(None, error.user_message)
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def models(request):
+    form = ProviderForm(request.POST or None)
+    if request.method == "POST" and _save_provider(request, form, None):
+        messages.success(request, f"Provider “{form.cleaned_data['name']}” added.")
+        return redirect("adminpanel:models")
+    services.ensure_demo_model()
+    return _page(
+        request,
+        "adminpanel/models.html",
+        section="models",
+        title="Models",
+        providers=Provider.objects.prefetch_related("models"),
+        demo_model=ChatModel.objects.filter(kind="demo").first(),
+        default_model=services.default_model(),
+        form=form,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def provider_edit(request, provider_id):
+    provider = get_object_or_404(Provider, pk=provider_id)
+    initial = {
+        "name": provider.name,
+        "base_url": provider.base_url,
+        "timeout_seconds": provider.timeout_seconds,
+        "model_names": "\n".join(provider.models.values_list("name", flat=True)),
+    }
+    form = ProviderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and _save_provider(request, form, provider):
+        messages.success(request, f"Provider “{form.cleaned_data['name']}” saved.")
+        return redirect("adminpanel:models")
+    return _page(
+        request,
+        "adminpanel/models_provider.html",
+        section="models",
+        title=provider.name,
+        provider=provider,
+        form=form,
+    )
+
+
+@require_POST
+@admin_required
+def provider_delete(request, provider_id):
+    provider = get_object_or_404(Provider, pk=provider_id)
+    was_default = provider.models.filter(is_default=True).exists()
+    services.delete_provider(provider=provider)
+    if was_default:
+        services.set_default_model(model=services.ensure_demo_model())
+    messages.success(request, f"Provider “{provider.name}” deleted.")
+    return redirect("adminpanel:models")
+
+
+@require_POST
+@admin_required
+def model_action(request, model_id):
+    model = get_object_or_404(ChatModel, pk=model_id)
+    action = request.POST.get("action")
+    try:
+        if action == "default":
+            services.set_default_model(model=model)
+            messages.success(request, f"“{model.label}” is now the default model.")
+        elif action in {"enable", "disable"}:
+            services.set_model_enabled(model=model, enabled=action == "enable")
+            messages.success(request, f"“{model.label}” {action}d.")
+        elif action == "label":
+            services.rename_model(model=model, label=request.POST.get("label", ""))
+            messages.success(request, "Label saved.")
+    except ParleyError as error:
+        messages.error(request, error.user_message)
+    return redirect("adminpanel:models")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def usage(request):
+    settings_row = services.chat_settings()
+    form = LimitForm(
+        request.POST or None,
+        initial={
+            "messages_per_day": settings_row.messages_per_day,
+            "unlimited": settings_row.messages_per_day is None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_instance_limit(messages_per_day=form.limit())
+        limit = form.limit()
+        messages.success(
+            request,
+            "Daily limit saved: "
+            + ("unlimited." if limit is None else f"{limit} messages a day per person."),
+        )
+        return redirect("adminpanel:usage")
+    query = request.GET.get("q", "").strip()[:100]
+    return _page(
+        request,
+        "adminpanel/usage.html",
+        section="usage",
+        title="Usage",
+        rows=services.usage_report(query=query),
+        query=query,
+        instance_limit=settings_row.messages_per_day,
+        form=form,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def usage_user(request, public_id):
+    person = get_object_or_404(User, public_id=public_id)
+    row = services.usage_for(user=person)
+    form = LimitForm(
+        request.POST or None,
+        initial={
+            "messages_per_day": row.limit if row.overridden else None,
+            "unlimited": row.overridden and row.limit is None,
+        },  # fmt: skip
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "clear":
+            services.set_user_limit(user=person, override=False, messages_per_day=None)
+            messages.success(request, "This person now follows the instance's daily limit.")
+            return redirect("adminpanel:usage_user", public_id=person.public_id)
+        if form.is_valid():
+            services.set_user_limit(user=person, override=True, messages_per_day=form.limit())
+            limit = form.limit()
+            messages.success(
+                request,
+                "Personal daily limit saved: "
+                + ("unlimited." if limit is None else f"{limit} messages a day."),
+            )
+            return redirect("adminpanel:usage_user", public_id=person.public_id)
+    return _page(
+        request,
+        "adminpanel/usage_user.html",
+        section="usage",
+        title=f"Usage of {person.display_name}",
+        person=person,
+        row=row,
+        instance_limit=services.chat_settings().messages_per_day,
+        form=form,
+    )

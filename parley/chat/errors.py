@@ -1,0 +1,60 @@
+"""Chat errors: what a person sees when a model cannot answer or a limit is reached."""
+
+from parley.errors import NotFound, ParleyError
+
+
+class ConversationNotFound(NotFound):
+    code = "conversation_not_found"
+    user_message = "That conversation could not be found."
+
+
+class ModelUnavailable(ParleyError):
+    code = "model_unavailable"
+    status = 409
+    user_message = "That model is not available. Pick another one."
+
+
+class UsageLimitReached(ParleyError):
+    code = "usage_limit_reached"
+    status = 429
+    user_message = (
+        "You have reached your daily message limit. It resets at midnight UTC; "
+        "ask your administrator if you need more."
+    )
+
+
+class ProviderError(ParleyError):
+    """The model's provider did not give a (whole) answer."""
+
+    code = "provider_error"
+    status = 502
+    user_message = "The model's provider returned an error. Try again in a moment."
+
+
+class ProviderUnavailable(ProviderError):
+    code = "provider_unavailable"
+    user_message = "The model's provider could not be reached. Try again in a moment."
+
+
+class ProviderTimeout(ProviderError):
+    code = "provider_timeout"
+    status = 504
+    user_message = "The model's provider took too long to answer. Try again in a moment."
+
+
+class ProviderAuthFailed(ProviderError):
+    code = "provider_auth_failed"
+    user_message = (
+        "The model's provider refused this instance's API key. Please tell your administrator."
+    )
+
+
+class ProviderRateLimited(ProviderError):
+    code = "provider_rate_limited"
+    status = 503
+    user_message = "The model's provider is busy (rate limited). Wait a little and try again."
+
+
+class ProviderStreamCut(ProviderError):
+    code = "provider_stream_cut"
+    user_message = "The answer was cut off by the model's provider. Try regenerating it."

@@ -1,0 +1,450 @@
+"""Chat business rules: conversations, the model catalogue, replies, usage and limits.
+
+The pages (views.py), the admin panel and the streaming handler (stream.py) all call these;
+the streaming handler runs them in worker threads, never on the event loop.
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from parley.accounts.models import User
+from parley.errors import ValidationFailed
+
+from . import crypto, demo, markdown
+from .errors import ConversationNotFound, ModelUnavailable, ProviderError, UsageLimitReached
+from .models import (
+    ChatModel,
+    ChatSettings,
+    Conversation,
+    DailyUsage,
+    Message,
+    MessageStatus,
+    ModelKind,
+    Provider,
+    Role,
+    UserLimit,
+)
+from .providers import ModelTarget, Usage, estimate_tokens
+
+DEFAULT_TITLE = "New conversation"
+MAX_MESSAGE_CHARS = 32_000
+HISTORY_MESSAGES = 40  # the most recent messages sent to the model as context
+MAX_TITLE_CHARS = 200
+
+
+# Conversations ------------------------------------------------------------------------
+
+
+def list_conversations(*, user: User, query: str = "", limit: int = 200):
+    conversations = Conversation.objects.filter(user=user)
+    query = query.strip()
+    if query:
+        conversations = conversations.filter(title__icontains=query)
+    return conversations.only("public_id", "title", "updated_at")[:limit]
+
+
+def get_conversation(*, user: User, public_id: str) -> Conversation:
+    """The person's own conversation; anyone else's is indistinguishable from none."""
+    try:
+        return Conversation.objects.select_related("model").get(user=user, public_id=public_id)
+    except Conversation.DoesNotExist:
+        raise ConversationNotFound(f"no conversation {public_id!r} for user {user.pk}") from None
+
+
+def create_conversation(*, user: User, model_id: int | None = None) -> Conversation:
+    model = resolve_model(model_id=model_id)
+    return Conversation.objects.create(
+        user=user, public_id=secrets.token_urlsafe(12), model=model, title=DEFAULT_TITLE
+    )
+
+
+def rename_conversation(*, user: User, public_id: str, title: str) -> Conversation:
+    title = " ".join(title.split())[:MAX_TITLE_CHARS]
+    if not title:
+        raise ValidationFailed("empty title", user_message="A title cannot be empty.")
+    conversation = get_conversation(user=user, public_id=public_id)
+    conversation.title = title
+    conversation.save(update_fields=["title", "updated_at"])
+    return conversation
+
+
+def delete_conversation(*, user: User, public_id: str) -> None:
+    get_conversation(user=user, public_id=public_id).delete()
+
+
+def conversation_messages(*, conversation: Conversation):
+    return conversation.messages.all()
+
+
+# Models -------------------------------------------------------------------------------
+
+
+def ensure_demo_model() -> ChatModel:
+    """The built-in demo model's row, made on first use: a fresh instance chats with it."""
+    demo_model = ChatModel.objects.filter(kind=ModelKind.DEMO).first()
+    if demo_model is None:
+        with transaction.atomic():
+            has_default = ChatModel.objects.filter(is_default=True).exists()
+            demo_model = ChatModel.objects.create(
+                kind=ModelKind.DEMO, name="demo", label=demo.LABEL, is_default=not has_default
+            )
+    return demo_model
+
+
+def available_models() -> list[ChatModel]:
+    """Enabled models for the picker, the default first."""
+    models = list(ChatModel.objects.filter(enabled=True).select_related("provider"))
+    if not models and not ChatModel.objects.filter(kind=ModelKind.DEMO).exists():
+        models = [ensure_demo_model()]
+    return sorted(models, key=lambda m: (not m.is_default, m.kind != ModelKind.DEMO, m.label))
+
+
+def default_model() -> ChatModel | None:
+    models = available_models()
+    return models[0] if models else None
+
+
+def resolve_model(*, model_id: int | None) -> ChatModel:
+    """The enabled model `model_id`, or the instance default when none is named."""
+    if model_id is None:
+        model = default_model()
+    else:
+        model = ChatModel.objects.filter(pk=model_id, enabled=True).first()
+    if model is None:
+        raise ModelUnavailable(f"model {model_id!r} is not enabled")
+    return model
+
+
+def model_target(*, model: ChatModel) -> ModelTarget:
+    if model.kind == ModelKind.DEMO:
+        return ModelTarget(kind="demo", label=model.label)
+    provider = model.provider
+    api_key = crypto.decrypt(provider.api_key_encrypted)
+    if api_key is None:
+        raise ModelUnavailable(
+            f"provider {provider.pk}: key was encrypted under another SECRET_KEY",
+            user_message="This model's API key can no longer be read. "
+            "Please ask your administrator to enter it again.",
+        )
+    return ModelTarget(
+        kind="openai",
+        label=model.label,
+        name=model.name,
+        base_url=provider.base_url,
+        api_key=api_key,
+        timeout=float(provider.timeout_seconds),
+    )
+
+
+def parse_model_names(text: str) -> list[str]:
+    names = []
+    for raw in text.replace(",", "\n").splitlines():
+        name = raw.strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+@transaction.atomic
+def save_provider(
+    *,
+    provider: Provider | None,
+    name: str,
+    base_url: str,
+    api_key: str | None,
+    timeout_seconds: int,
+    model_names: list[str],
+) -> Provider:
+    """Create or update a provider and its models. `api_key=None` keeps the stored key."""
+    if not model_names:
+        raise ValidationFailed("no models", user_message="Name at least one model.")
+    provider = provider or Provider()
+    provider.name = name.strip()
+    provider.base_url = base_url.strip().rstrip("/")
+    provider.timeout_seconds = timeout_seconds
+    if api_key is not None:
+        provider.api_key_encrypted = crypto.encrypt(api_key.strip())
+        provider.api_key_hint = crypto.hint(api_key.strip())
+    provider.save()
+    existing = {model.name: model for model in provider.models.all()}
+    for model_name in model_names:
+        if model_name not in existing:
+            ChatModel.objects.create(
+                kind=ModelKind.OPENAI, provider=provider, name=model_name, label=model_name
+            )
+    provider.models.exclude(name__in=model_names).delete()
+    return provider
+
+
+@transaction.atomic
+def delete_provider(*, provider: Provider) -> None:
+    provider.delete()
+
+
+@transaction.atomic
+def set_default_model(*, model: ChatModel) -> None:
+    ChatModel.objects.filter(is_default=True).exclude(pk=model.pk).update(is_default=False)
+    ChatModel.objects.filter(pk=model.pk).update(is_default=True, enabled=True)
+
+
+@transaction.atomic
+def set_model_enabled(*, model: ChatModel, enabled: bool) -> None:
+    if not enabled and model.is_default:
+        raise ValidationFailed(
+            "default model", user_message="Make another model the default before disabling this."
+        )
+    ChatModel.objects.filter(pk=model.pk).update(enabled=enabled)
+
+
+def rename_model(*, model: ChatModel, label: str) -> None:
+    label = " ".join(label.split())[:200]
+    if not label:
+        raise ValidationFailed("empty label", user_message="A model's label cannot be empty.")
+    ChatModel.objects.filter(pk=model.pk).update(label=label)
+
+
+# Limits and usage ---------------------------------------------------------------------
+
+
+def _today() -> datetime.date:
+    return timezone.now().astimezone(datetime.UTC).date()
+
+
+def chat_settings() -> ChatSettings:
+    return ChatSettings.objects.get_or_create(pk=1)[0]
+
+
+def set_instance_limit(*, messages_per_day: int | None) -> None:
+    ChatSettings.objects.update_or_create(pk=1, defaults={"messages_per_day": messages_per_day})
+
+
+def set_user_limit(*, user: User, override: bool, messages_per_day: int | None) -> None:
+    """With `override` off the user follows the instance limit; on, `messages_per_day`
+    (None: unlimited) applies to them alone."""
+    if not override:
+        UserLimit.objects.filter(user=user).delete()
+        return
+    UserLimit.objects.update_or_create(user=user, defaults={"messages_per_day": messages_per_day})
+
+
+def messages_limit_for(*, user: User) -> int | None:
+    override = UserLimit.objects.filter(user=user).first()
+    if override is not None:
+        return override.messages_per_day
+    return chat_settings().messages_per_day
+
+
+def _count_message(*, user: User) -> None:
+    """Count one message against today's limit, or refuse it. One conditional UPDATE, so
+    concurrent requests cannot both take the last message of the day."""
+    limit = messages_limit_for(user=user)
+    today = _today()
+    DailyUsage.objects.get_or_create(user=user, day=today)
+    rows = DailyUsage.objects.filter(user=user, day=today)
+    if limit is not None:
+        rows = rows.filter(messages__lt=limit)
+    if rows.update(messages=F("messages") + 1) == 0:
+        raise UsageLimitReached(
+            f"user {user.pk}: {limit} messages a day",
+            user_message=(
+                f"You have reached your limit of {limit} message{'s' if limit != 1 else ''} "
+                "a day. It resets at midnight UTC; ask your administrator if you need more."
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    user: User
+    messages_today: int
+    messages: int
+    prompt_tokens: int
+    completion_tokens: int
+    estimated: bool
+    limit: int | None
+    overridden: bool
+
+
+def usage_report(*, query: str = "") -> list[UsageRow]:
+    """Per-user totals and today's messages, busiest first."""
+    today = _today()
+    users = User.objects.filter(chat_usage__isnull=False).distinct()
+    if query.strip():
+        q = query.strip()
+        users = users.filter(Q(public_id__icontains=q) | Q(email__icontains=q))
+    totals = users.annotate(
+        total_messages=Sum("chat_usage__messages"),
+        total_prompt=Sum("chat_usage__prompt_tokens"),
+        total_completion=Sum("chat_usage__completion_tokens"),
+    ).order_by("-total_messages", "pk")
+    today_counts = dict(DailyUsage.objects.filter(day=today).values_list("user_id", "messages"))
+    estimated_users = set(
+        DailyUsage.objects.filter(estimated_tokens=True).values_list("user_id", flat=True)
+    )
+    overrides = dict(UserLimit.objects.values_list("user_id", "messages_per_day"))
+    instance_limit = chat_settings().messages_per_day
+    return [
+        UsageRow(
+            user=user,
+            messages_today=today_counts.get(user.pk, 0),
+            messages=user.total_messages or 0,
+            prompt_tokens=user.total_prompt or 0,
+            completion_tokens=user.total_completion or 0,
+            estimated=user.pk in estimated_users,
+            limit=overrides[user.pk] if user.pk in overrides else instance_limit,
+            overridden=user.pk in overrides,
+        )
+        for user in totals
+    ]
+
+
+def usage_for(*, user: User) -> UsageRow:
+    rows = DailyUsage.objects.filter(user=user)
+    totals = rows.aggregate(
+        messages=Sum("messages"), prompt=Sum("prompt_tokens"), completion=Sum("completion_tokens")
+    )
+    today = rows.filter(day=_today()).first()
+    return UsageRow(
+        user=user,
+        messages_today=today.messages if today else 0,
+        messages=totals["messages"] or 0,
+        prompt_tokens=totals["prompt"] or 0,
+        completion_tokens=totals["completion"] or 0,
+        estimated=rows.filter(estimated_tokens=True).exists(),
+        limit=messages_limit_for(user=user),
+        overridden=UserLimit.objects.filter(user=user).exists(),
+    )
+
+
+# Replies ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyPlan:
+    """What the streaming handler needs once the database work before a reply is done."""
+
+    conversation_id: str
+    title: str
+    user_message_id: int | None
+    assistant_message_id: int
+    target: ModelTarget
+    history: list[dict]
+
+
+def _title_from(content: str) -> str:
+    words = " ".join(content.split())
+    return words if len(words) <= 60 else words[:59].rstrip() + "…"
+
+
+def start_reply(
+    *,
+    user: User,
+    public_id: str,
+    content: str | None,
+    model_id: int | None = None,
+    regenerate: bool = False,
+) -> ReplyPlan:
+    """Check ownership, model and limit; save the person's message (or drop the answer to
+    regenerate) and an empty assistant message that the stream fills in."""
+    if not regenerate:
+        content = (content or "").strip()
+        if not content:
+            raise ValidationFailed("empty message", user_message="Type a message first.")
+        if len(content) > MAX_MESSAGE_CHARS:
+            raise ValidationFailed(
+                "message too long",
+                user_message=f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters.",
+            )
+    with transaction.atomic():
+        conversation = get_conversation(user=user, public_id=public_id)
+        if model_id is not None or conversation.model is None or not conversation.model.enabled:
+            model = resolve_model(model_id=model_id)
+        else:
+            model = conversation.model
+        target = model_target(model=model)
+        user_message_id = None
+        if regenerate:
+            last = conversation.messages.order_by("-id").first()
+            if last is None:
+                raise ValidationFailed("nothing to regenerate", user_message="Nothing to redo.")
+            if last.role == Role.ASSISTANT:
+                last.delete()
+        _count_message(user=user)
+        if not regenerate:
+            user_message_id = Message.objects.create(
+                conversation=conversation, role=Role.USER, content=content
+            ).pk
+            if conversation.title == DEFAULT_TITLE:
+                conversation.title = _title_from(content)
+        history = [
+            {"role": role, "content": text}
+            for role, text in conversation.messages.exclude(content="")
+            .order_by("-id")
+            .values_list("role", "content")[:HISTORY_MESSAGES]
+        ][::-1]
+        assistant = Message.objects.create(
+            conversation=conversation,
+            role=Role.ASSISTANT,
+            status=MessageStatus.STREAMING,
+            model_label=model.label,
+        )
+        conversation.model = model
+        conversation.save(update_fields=["model", "title", "updated_at"])
+    return ReplyPlan(
+        conversation_id=conversation.public_id,
+        title=conversation.title,
+        user_message_id=user_message_id,
+        assistant_message_id=assistant.pk,
+        target=target,
+        history=history,
+    )
+
+
+def finish_reply(
+    *,
+    plan: ReplyPlan,
+    content: str,
+    status: str,
+    usage: Usage | None,
+    error: ProviderError | None = None,
+) -> Message | None:
+    """Save the answer as far as it got (complete, stopped or failed) and its token usage."""
+    if usage is None:
+        usage = Usage(
+            prompt_tokens=sum(estimate_tokens(m["content"]) for m in plan.history),
+            completion_tokens=estimate_tokens(content),
+            estimated=True,
+        )
+    with transaction.atomic():
+        message = (
+            Message.objects.select_related("conversation")
+            .filter(pk=plan.assistant_message_id)
+            .first()
+        )
+        if message is None:  # the conversation was deleted while the answer streamed
+            return None
+        message.content = content
+        message.html = markdown.render(content) if content else ""
+        message.status = status
+        message.error_code = error.code if error else ""
+        message.error_message = error.user_message if error else ""
+        message.prompt_tokens = usage.prompt_tokens
+        message.completion_tokens = usage.completion_tokens
+        message.tokens_estimated = usage.estimated
+        message.save()
+        updates = {
+            "prompt_tokens": F("prompt_tokens") + usage.prompt_tokens,
+            "completion_tokens": F("completion_tokens") + usage.completion_tokens,
+        }
+        if usage.estimated:
+            updates["estimated_tokens"] = True
+        today = _today()  # the day the answer ends, which may be after midnight
+        DailyUsage.objects.get_or_create(user_id=message.conversation.user_id, day=today)
+        DailyUsage.objects.filter(user_id=message.conversation.user_id, day=today).update(**updates)
+        Conversation.objects.filter(pk=message.conversation_id).update(updated_at=timezone.now())
+    return message

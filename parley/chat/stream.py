@@ -1,0 +1,266 @@
+"""The chat stream: a native async ASGI handler (DESIGN §1) that answers
+`POST /chat/stream/<conversation>/` with Server-Sent Events.
+
+It does not go through Django's request stack. It reads the session with Django's own
+session store and `auth.get_user` (so logouts and session invalidation hold), checks the
+CSRF token and origin with Django's CsrfViewMiddleware — or, instead of both, takes a user's
+bearer token (`Authorization: Bearer pu_sess_…`, as the widget frame sends) — and saves
+messages through parley.chat.services. Every database call runs in a small thread pool of
+its own, so the event loop only ever relays tokens. A client that goes away (the Stop button
+aborts the fetch) cancels the provider call; whatever arrived is saved and marked "stopped".
+
+Events: `start` {message, title, model}, `token` {t}, then one of `done` {html, usage} or
+`error` {code, message, html}. Before the stream starts, refusals are JSON
+{code, message} with an HTTP status (401, 403, 404, 429 …).
+"""
+
+import asyncio
+import io
+import json
+import logging
+import re
+from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import auth
+from django.core.handlers.asgi import ASGIRequest
+from django.db import close_old_connections
+from django.middleware.csrf import CsrfViewMiddleware
+
+from parley.api import tokens
+from parley.errors import AuthError, ParleyError
+
+from . import services
+from .errors import ProviderError
+from .models import MessageStatus
+from .providers import Usage, stream_reply
+
+log = logging.getLogger(__name__)
+
+PATH = re.compile(r"/chat/stream/(?P<conversation>[A-Za-z0-9_-]{1,32})/")
+MAX_BODY = 256 * 1024
+SSE_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-store"),
+    (b"x-accel-buffering", b"no"),  # nginx: do not buffer the stream
+    (b"x-content-type-options", b"nosniff"),
+]
+
+# A few threads are plenty: a reply costs two short transactions (before and after), not
+# one thread for its whole duration.
+db_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-db")
+
+
+class ClientGone(Exception):
+    """The browser closed the connection (Stop, a closed tab, a lost network)."""
+
+
+def _in_thread(fn, kwargs):
+    close_old_connections()  # as Django does around each request
+    return fn(**kwargs)
+
+
+async def db(fn, /, **kwargs):
+    loop = asyncio.get_running_loop()
+    future = loop.run_in_executor(db_executor, _in_thread, fn, kwargs)
+    # Shielded: a cancelled handler must not abandon a write half-way through.
+    return await asyncio.shield(future)
+
+
+def _csrf_failure(request) -> str | None:
+    """Django's own CSRF check (token + Origin); the reason it failed, or None."""
+    middleware = CsrfViewMiddleware(lambda r: None)
+    middleware.process_request(request)
+    response = middleware.process_view(request, chat_stream, (), {})
+    return None if response is None else "CSRF check failed"
+
+
+def _session_user(*, request):
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    user = auth.get_user(request)
+    return user if user.is_authenticated and user.is_active else None
+
+
+def _bearer_user(*, secret: str):
+    """The user of a `pu_sess_…` token (parley.api.tokens), or the AuthError refusing it."""
+    try:
+        return tokens.authenticate_user_token(secret=secret).user
+    except AuthError as error:
+        return error
+
+
+def _event(name: str, data: dict) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+async def _json(send, status: int, data: dict) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"cache-control", b"no-store")],
+        }
+    )
+    await send({"type": "http.response.body", "body": json.dumps(data).encode()})
+
+
+async def _read_body(receive) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return b""
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _wait_for_disconnect(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def chat_stream(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    match = PATH.fullmatch(scope["path"])
+    if match is None:
+        await _json(send, 404, {"code": "not_found", "message": "Not found."})
+        return
+    if scope["method"] != "POST":
+        await _json(send, 405, {"code": "method_not_allowed", "message": "Use POST."})
+        return
+    body = await _read_body(receive)
+    if body is None:
+        return
+    request = ASGIRequest(scope, io.BytesIO(body))
+    authorization = request.headers.get("Authorization", "")
+    if authorization.startswith("Bearer "):
+        # The widget frame (parley/widget): a user token, which no browser sends by itself,
+        # so no CSRF check; and no session is read.
+        user = await db(_bearer_user, secret=authorization.removeprefix("Bearer ").strip())
+        if isinstance(user, AuthError):
+            await _json(send, user.status, {"code": user.code, "message": user.user_message})
+            return
+    else:
+        if _csrf_failure(request):
+            await _json(send, 403, {"code": "csrf_failed", "message": "Reload the page and retry."})
+            return
+        user = await db(_session_user, request=request)
+        if user is None:
+            await _json(send, 401, {"code": "login_required", "message": "Please log in again."})
+            return
+    try:
+        payload = json.loads(body)
+        content = payload.get("content")
+        regenerate = payload.get("regenerate") is True
+        model_id = payload.get("model")
+        if not isinstance(content, str | None) or not isinstance(model_id, int | None):
+            raise ValueError("wrong types")
+    except (ValueError, AttributeError):
+        await _json(send, 400, {"code": "bad_request", "message": "The request was not valid."})
+        return
+
+    try:
+        plan = await db(
+            services.start_reply,
+            user=user,
+            public_id=match["conversation"],
+            content=content,
+            model_id=model_id,
+            regenerate=regenerate,
+        )
+    except ParleyError as error:
+        await _json(send, error.status, {"code": error.code, "message": error.user_message})
+        return
+
+    await _relay(plan, receive, send)
+
+
+async def _relay(plan: services.ReplyPlan, receive, send) -> None:
+    pieces: list[str] = []
+    usage: list[Usage] = []
+
+    async def emit(data: bytes) -> None:
+        try:
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        except (OSError, RuntimeError) as error:  # servers differ in how they report it
+            raise ClientGone() from error
+
+    async def generate() -> None:
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+        except (OSError, RuntimeError) as error:
+            raise ClientGone() from error
+        await emit(
+            _event(
+                "start",
+                {
+                    "message": plan.assistant_message_id,
+                    "title": plan.title,
+                    "model": plan.target.label,
+                },
+            )
+        )
+        async for piece in stream_reply(target=plan.target, messages=plan.history, usage=usage):
+            pieces.append(piece)
+            await emit(_event("token", {"t": piece}))
+
+    generation = asyncio.ensure_future(generate())
+    watcher = asyncio.ensure_future(_wait_for_disconnect(receive))
+    error: ProviderError | None = None
+    status = MessageStatus.COMPLETE
+    try:
+        await asyncio.wait({generation, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if not generation.done():
+            generation.cancel()
+            status = MessageStatus.STOPPED
+        try:
+            await generation
+        except asyncio.CancelledError:
+            status = MessageStatus.STOPPED
+        except ClientGone:
+            status = MessageStatus.STOPPED
+        except ProviderError as failure:
+            log.warning("chat provider failed: %s (%s)", failure.code, failure.reason)
+            error, status = failure, MessageStatus.FAILED
+    finally:
+        watcher.cancel()
+        if not generation.done():  # the handler itself was cancelled (server shutdown)
+            generation.cancel()
+            status = MessageStatus.STOPPED
+        message = await db(
+            services.finish_reply,
+            plan=plan,
+            content="".join(pieces),
+            status=status,
+            usage=usage[-1] if usage else None,
+            error=error,
+        )
+    if status == MessageStatus.STOPPED:
+        return
+    html = message.html if message else ""
+    if error is not None:
+        final = _event("error", {"code": error.code, "message": error.user_message, "html": html})
+    else:
+        final = _event(
+            "done",
+            {
+                "html": html,
+                "usage": {
+                    "prompt_tokens": message.prompt_tokens if message else 0,
+                    "completion_tokens": message.completion_tokens if message else 0,
+                },
+            },
+        )
+    try:
+        await emit(final)
+        await send({"type": "http.response.body", "body": b""})
+    except ClientGone:
+        pass

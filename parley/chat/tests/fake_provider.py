@@ -1,0 +1,202 @@
+"""A fake OpenAI-compatible server for tests and bench/chat_stream.py.
+
+An ASGI app served by uvicorn in a background thread. The requested model name picks the
+behaviour, so one server serves every case in a test run:
+
+    "normal"          a short answer, usage in the last chunk
+    "echo"            repeats the last user message (to test what reaches the model)
+    "xss"             answers with script and event-handler markup
+    "slow"            a longer answer, 50 ms between tokens (room to press Stop)
+    "cut"             a few tokens, then the connection drops mid-stream
+    "stall"           a few tokens, then silence (the provider's read timeout fires)
+    "timeout"         no response at all
+    "401" "429" "500" that HTTP error, as JSON
+    "tokens:N:MS"     N tokens, MS milliseconds apart (bench)
+"""
+
+import asyncio
+import json
+import threading
+import time
+
+import uvicorn
+
+from parley.tests.serving import free_port
+
+NORMAL_ANSWER = ["Hello", " there", "!", " Here", " is", " **bold**", " text", "."]
+XSS_ANSWER = [
+    "Look: <img src=x onerror=alert(1)>",
+    " and <script>alert(2)</script>",
+    " [click](javascript:alert(3))",
+]
+
+
+class Cut(Exception):
+    """Raised inside the app to drop the connection without finishing the body."""
+
+
+def _chunk(model: str, content: str | None = None, finish: str | None = None) -> bytes:
+    delta = {"content": content} if content is not None else {}
+    data = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    return b"data: " + json.dumps(data).encode() + b"\n\n"
+
+
+def _usage(model: str, prompt: int, completion: int) -> bytes:
+    data = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "choices": [],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        },
+    }
+    return b"data: " + json.dumps(data).encode() + b"\n\n"
+
+
+class FakeProvider:
+    def __init__(self):
+        self.requests: list[dict] = []  # {"headers": ..., "body": ...} of each call
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                await send({"type": message["type"] + ".complete"})
+                if message["type"] == "lifespan.shutdown":
+                    return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        request = json.loads(body or b"{}")
+        self.requests.append(
+            {"headers": {k.decode(): v.decode() for k, v in scope["headers"]}, "body": request}
+        )
+        model = request.get("model", "normal")
+        if model in {"401", "429", "500"}:
+            payload = {"error": {"message": f"fake {model}", "type": "fake", "code": model}}
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": int(model),
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
+            return
+        if model == "timeout":
+            await asyncio.sleep(30)
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/event-stream")],
+            }
+        )
+        tokens, delay = self._plan(model, request)
+        for index, token in enumerate(tokens):
+            if model in {"cut", "stall"} and index == 3:
+                if model == "stall":
+                    await asyncio.sleep(30)
+                raise Cut("dropping the connection mid-stream")
+            if delay:
+                await asyncio.sleep(delay)
+            await send(
+                {"type": "http.response.body", "body": _chunk(model, token), "more_body": True}
+            )
+        tail = _chunk(model, finish="stop")
+        if (request.get("stream_options") or {}).get("include_usage"):
+            tail += _usage(model, prompt=11, completion=len(tokens))
+        await send({"type": "http.response.body", "body": tail + b"data: [DONE]\n\n"})
+
+    @staticmethod
+    def _plan(model: str, request: dict) -> tuple[list[str], float]:
+        if model == "echo":
+            last = [m for m in request["messages"] if m["role"] == "user"][-1]["content"]
+            return [f"You said: {last}"], 0
+        if model == "xss":
+            return XSS_ANSWER, 0
+        if model == "slow":
+            return [f"word{i} " for i in range(200)], 0.05
+        if model.startswith("tokens:"):
+            _, count, ms = model.split(":")
+            return [f"t{i} " for i in range(int(count))], int(ms) / 1000
+        return NORMAL_ANSWER, 0
+
+
+class ServerThread:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 in a daemon thread."""
+
+    def __init__(self, app, **config):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        options = {"log_level": "critical", "lifespan": "off", "timeout_graceful_shutdown": 1}
+        options.update(config)
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, **options)
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+class GranianThread:
+    """Serve an ASGI app with granian, as `parley serve` does, on its own event loop in a
+    daemon thread of this process (so it shares the test database)."""
+
+    def __init__(self, target):
+        from granian.server.embed import Server
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = Server(
+            target, address="127.0.0.1", port=self.port, interface="asginl", log_enabled=False
+        )
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self.server.serve())
+
+    def __enter__(self):
+        import httpx
+
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                httpx.get(self.url + "/static/parley/site.css", timeout=1)
+                return self
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("granian did not start") from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc):
+        self.loop.call_soon_threadsafe(self.server.stop)
+        self.thread.join(timeout=10)

@@ -1,0 +1,101 @@
+"""Who may start a stream: a signed-in person, with the page's CSRF token, into their own
+conversation. Everything else is refused before any model is called or anything saved."""
+
+import json
+
+import httpx
+import pytest
+
+from parley.chat.models import Message
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
+
+
+def test_without_a_session_the_stream_asks_to_log_in(chatter, live_asgi):
+    conversation = chatter().new()
+    # A new client: the CSRF pair of a fresh visitor, no session.
+    anonymous = httpx.Client(base_url=live_asgi.url)
+    page = anonymous.get("/accounts/login/")
+    token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = anonymous.post(
+        f"/chat/stream/{conversation}/",
+        content=json.dumps({"content": "hi"}),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "login_required"
+    assert not Message.objects.exists()
+
+
+def test_a_missing_csrf_token_is_refused(chatter):
+    person = chatter()
+    conversation = person.new()
+    response = person.http.post(
+        f"/chat/stream/{conversation}/",
+        content=json.dumps({"content": "hi"}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 403
+    assert not Message.objects.exists()
+
+
+def test_a_request_from_another_origin_is_refused(chatter):
+    person = chatter()
+    conversation = person.new()
+    with person.post_stream(
+        conversation, {"content": "hi"}, Origin="https://evil.example"
+    ) as response:
+        response.read()
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+    assert not Message.objects.exists()
+
+
+def test_no_one_can_stream_into_someone_elses_conversation(chatter, make_user):
+    owner = chatter()
+    conversation = owner.new()
+    owner.send(conversation, "mine")
+    intruder = chatter()
+
+    status, body = intruder.send(conversation, "let me in")
+    assert (status, body["code"]) == (404, "conversation_not_found")
+    status, body = intruder.send(conversation, regenerate=True)
+    assert status == 404
+    assert Message.objects.count() == 2  # the owner's message and answer, nothing else
+
+
+def test_a_logged_out_session_no_longer_streams(chatter):
+    person = chatter()
+    conversation = person.new()
+    logout = person.http.post("/accounts/logout/", data={"csrfmiddlewaretoken": person.csrf})
+    assert logout.status_code in (302, 303)
+    person.http.cookies.clear()  # the browser would drop it; the server forgot it anyway
+    status, body = person.send(conversation, "still there?")
+    assert status in (401, 403)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b'{"content": 5}', b'{"content": "x", "model": "1"}', b"[]"],
+)
+def test_malformed_requests_are_refused_cleanly(chatter, body):
+    person = chatter()
+    conversation = person.new()
+    response = person.http.post(
+        f"/chat/stream/{conversation}/",
+        content=body,
+        headers={"Content-Type": "application/json", "X-CSRFToken": person.csrf},
+    )
+    assert response.status_code == 400
+    assert not Message.objects.exists()
+
+
+def test_an_empty_message_is_refused(chatter):
+    person = chatter()
+    status, body = person.send(person.new(), "   ")
+    assert (status, body["message"]) == (422, "Type a message first.")
+
+
+def test_only_post_starts_a_stream(chatter):
+    person = chatter()
+    assert person.http.get(f"/chat/stream/{person.new()}/").status_code == 405

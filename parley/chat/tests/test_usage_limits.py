@@ -1,0 +1,105 @@
+"""Usage per person (messages, prompt and answer tokens) and the daily message limits an
+admin sets: instance-wide, with personal overrides; a clear message when reached."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from parley.chat import services
+from parley.chat.errors import UsageLimitReached
+from parley.chat.models import DailyUsage, Message
+
+
+@pytest.fixture
+def person(make_user):
+    return make_user(email="pat@example.com")
+
+
+def _send(user, conversation, text="hi"):
+    return services.start_reply(user=user, public_id=conversation.public_id, content=text)
+
+
+@pytest.mark.django_db
+def test_the_instance_limit_stops_the_next_message_with_a_clear_message(person):
+    services.set_instance_limit(messages_per_day=2)
+    conversation = services.create_conversation(user=person)
+    _send(person, conversation)
+    _send(person, conversation)
+    with pytest.raises(UsageLimitReached) as refused:
+        _send(person, conversation)
+    assert refused.value.user_message.startswith("You have reached your limit of 2 messages a day.")
+    assert refused.value.status == 429
+    assert Message.objects.filter(role="user").count() == 2  # the refused one was not saved
+
+
+@pytest.mark.django_db
+def test_a_personal_limit_overrides_the_instance_limit(person, make_user):
+    services.set_instance_limit(messages_per_day=1)
+    services.set_user_limit(user=person, override=True, messages_per_day=None)  # unlimited
+    conversation = services.create_conversation(user=person)
+    for _ in range(3):
+        _send(person, conversation)
+    other = make_user()
+    theirs = services.create_conversation(user=other)
+    _send(other, theirs)
+    with pytest.raises(UsageLimitReached):
+        _send(other, theirs)
+    services.set_user_limit(user=person, override=False, messages_per_day=None)
+    assert services.messages_limit_for(user=person) == 1
+
+
+@pytest.mark.django_db
+def test_a_zero_limit_blocks_chatting(person):
+    services.set_user_limit(user=person, override=True, messages_per_day=0)
+    with pytest.raises(UsageLimitReached):
+        _send(person, services.create_conversation(user=person))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_messages_cannot_overshoot_the_limit(person):
+    services.set_instance_limit(messages_per_day=5)
+    conversation = services.create_conversation(user=person)
+
+    def attempt(_):
+        from django.db import connection
+
+        try:
+            _send(person, conversation)
+            return True
+        except UsageLimitReached:
+            return False
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(attempt, range(12)))
+    assert results.count(True) == 5
+    assert DailyUsage.objects.get().messages == 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(30)
+def test_tokens_are_recorded_from_the_provider_and_the_limit_reaches_the_page(
+    chatter, provider_model
+):
+    person = chatter()
+    conversation = person.new(provider_model("normal"))
+    person.send(conversation, "one")
+    person.send(conversation, "two")
+    usage = DailyUsage.objects.get(user=person.user)
+    assert (usage.messages, usage.prompt_tokens, usage.completion_tokens) == (2, 22, 16)
+    assert not usage.estimated_tokens
+
+    services.set_instance_limit(messages_per_day=2)
+    status, body = person.send(conversation, "three")
+    assert (status, body["code"]) == (429, "usage_limit_reached")
+    assert "limit of 2 messages a day" in body["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(30)
+def test_the_demo_models_tokens_are_estimated(chatter):
+    person = chatter()
+    person.send(person.new(), "hello")
+    usage = DailyUsage.objects.get(user=person.user)
+    assert usage.completion_tokens > 0 and usage.estimated_tokens
