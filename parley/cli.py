@@ -182,6 +182,37 @@ def _mint(args, services) -> str:
     return f"{settings.PUBLIC_URL}/?externalAuthCode={code}" if args.link else code
 
 
+def cmd_apikey(args):
+    from parley.api import keys
+
+    _migrate()
+    if args.apikey_action == "create":
+        _, secret = keys.create_api_key(name=args.name, created_by="cli")
+        print(f"API key “{args.name.strip()}” created. It is shown only now; send it as")
+        print("'Authorization: Bearer <key>':")
+        print(secret)
+    elif args.apikey_action == "list":
+        rows = [("ID", "NAME", "PREFIX", "CREATED", "LAST USED", "STATUS")]
+        for key in keys.list_api_keys():
+            status = f"revoked {_when(key.revoked_at)}" if key.revoked_at else "active"
+            created, used = _when(key.created_at), _when(key.last_used_at)
+            rows.append((key.pk, key.name, key.prefix, created, used, status))
+        _print_table(rows)
+    elif args.apikey_action == "revoke":
+        key = keys.revoke_api_key(key=keys.find_api_key(reference=args.key))
+        print(f"API key {key.prefix}… (“{key.name}”) is revoked.")
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+def _print_table(rows):
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
 def cmd_manage(args):
     from django.core.management import execute_from_command_line
 
@@ -230,6 +261,15 @@ def build_parser() -> argparse.ArgumentParser:
     mint.add_argument("--expires", default="7d", help="lifetime, e.g. 10m, 24h, 7d")
     mint.add_argument("--link", action="store_true", help="print a login URL, not the code")
     jwt.set_defaults(func=cmd_jwt)
+
+    apikey = sub.add_parser("apikey", help="admin API keys: create, list, revoke")
+    apikey_sub = apikey.add_subparsers(dest="apikey_action", required=True, parser_class=_Parser)
+    apikey_create = apikey_sub.add_parser("create", help="make a key; prints it (last line)")
+    apikey_create.add_argument("--name", required=True, help="what the key is for")
+    apikey_sub.add_parser("list", help="list keys (never the keys themselves)")
+    apikey_revoke = apikey_sub.add_parser("revoke", help="revoke a key by ID or prefix")
+    apikey_revoke.add_argument("key", help="the key's ID or prefix, e.g. pk_live_AbCd1234")
+    apikey.set_defaults(func=cmd_apikey)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

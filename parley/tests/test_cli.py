@@ -186,3 +186,51 @@ def test_jwt_disable_turns_code_logins_off(db, capsys, client, make_user):
     token = run(capsys, "jwt", "mint", "--id", "77")[1].strip()
     assert run(capsys, "jwt", "disable")[0] == 0
     assert client.get(f"/?externalAuthCode={token}").status_code == 403
+
+
+def test_apikey_create_prints_a_working_key_last_and_list_shows_it(db, capsys, client):
+    from parley.api.models import ApiKey
+
+    code, out, _ = run(capsys, "apikey", "create", "--name", "Back office")
+    assert code == 0
+    key = out.strip().splitlines()[-1]
+    assert key.startswith("pk_live_")
+    stored = ApiKey.objects.get()
+    assert (stored.name, stored.created_by) == ("Back office", "cli")
+    assert key not in stored.key_hash
+    response = client.get("/api/v1/seats", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    code, out, _ = run(capsys, "apikey", "list")
+    assert code == 0
+    assert "Back office" in out and stored.prefix in out and key not in out
+    assert out.splitlines()[1].split()[-1] == "active"
+
+
+def test_apikey_revoke_by_prefix_or_id_stops_the_key(db, capsys, client):
+    from parley.api.models import ApiKey
+
+    key = run(capsys, "apikey", "create", "--name", "one")[1].strip().splitlines()[-1]
+    prefix = ApiKey.objects.get().prefix
+    code, out, _ = run(capsys, "apikey", "revoke", prefix)
+    assert code == 0 and "revoked" in out
+    response = client.get("/api/v1/seats", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401 and response.json()["code"] == "api_key_revoked"
+    run(capsys, "apikey", "create", "--name", "two")
+    second = ApiKey.objects.get(name="two")
+    assert run(capsys, "apikey", "revoke", str(second.pk))[0] == 0
+    assert "revoked" in run(capsys, "apikey", "list")[1].splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["apikey", "create"],
+        ["apikey", "create", "--name", "  "],
+        ["apikey", "revoke", "pk_live_nosuchkey"],
+        ["apikey", "revoke", "999"],
+        ["apikey"],
+    ],
+)
+def test_apikey_errors_are_one_line(db, capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert_one_line_error(code, err)

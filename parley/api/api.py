@@ -1,0 +1,146 @@
+"""The REST API (DESIGN §8): the NinjaAPI instance, its error handling and its routers.
+
+Every error is JSON `{"code", "message"}` with a stable code per cause: the same codes as
+the audit reasons and parley.errors. Never an HTML page, never a traceback.
+"""
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from parley.accounts import services as accounts
+from parley.errors import ParleyError, SeatLimitReached
+
+from .models import ApiKey
+from .routers import auth, instance, users
+from .security import admin_key
+
+logger = logging.getLogger("parley.api")
+
+DESCRIPTION = """
+Manage users, seats and audit events from your own systems, make one-time login links,
+and log in clients that are not browsers with an `externalAuthCode`.
+
+Authenticate with an admin API key (Admin Panel → API keys, or `parley apikey create`):
+`Authorization: Bearer pk_live_…`. `/auth/external` needs no key; `/me` and `/auth/logout`
+take the user's token it returns (`pu_sess_…`). Errors are JSON `{"code", "message"}`.
+Guide with curl examples: docs/api.md.
+"""
+
+
+class ParleyAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__  # "list_users", not the module path
+
+
+api = ParleyAPI(
+    title="Parley API",
+    version="1",
+    description=DESCRIPTION.strip(),
+    auth=admin_key,
+    urls_namespace="api-v1",
+)
+api.add_router("", users.router)
+api.add_router("", instance.router)
+api.add_router("", auth.router)
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    429: "rate_limited",
+}
+
+
+def error_response(request, *, status: int, code: str, message: str, **extra):
+    response = api.create_response(
+        request, {"code": code, "message": message, **extra}, status=status
+    )
+    if status == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@api.exception_handler(ParleyError)
+def parley_error(request, error: ParleyError):
+    message = error.user_message
+    if isinstance(error, SeatLimitReached) and isinstance(getattr(request, "auth", None), ApiKey):
+        usage = accounts.seat_usage()  # an admin needs numbers, not "ask your administrator"
+        message = f"No seat is free ({usage.used} of {usage.limit} in use); nothing was changed."
+    extra = {"reference": error.reference} if getattr(error, "reference", "") else {}
+    return error_response(request, status=error.status, code=error.code, message=message, **extra)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, error: ValidationError):
+    details = [
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in item.get("loc", ())],
+            "msg": str(item.get("msg", "")),
+            "type": str(item.get("type", "")),
+        }
+        for item in error.errors
+    ]
+    summary = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details[:5])
+    return error_response(
+        request,
+        status=422,
+        code="validation_failed",
+        message=f"The request is not valid: {summary}" if summary else "The request is not valid.",
+        errors=details,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, error: AuthenticationError):
+    return error_response(
+        request,
+        status=401,
+        code="unauthorized",
+        message="Send a key or token as `Authorization: Bearer …`.",
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error: HttpError):
+    if error.status_code == 400:  # ninja's "Cannot parse request body"
+        return error_response(
+            request,
+            status=422,
+            code="validation_failed",
+            message="The request body is not valid JSON.",
+            errors=[],
+        )
+    code = STATUS_CODES.get(error.status_code, "error")
+    return error_response(request, status=error.status_code, code=code, message=str(error))
+
+
+@api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
+def not_found(request, error: Exception):
+    return error_response(request, status=404, code="not_found", message="Not found.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, error: RequestDataTooBig):
+    return error_response(
+        request, status=413, code="request_too_large", message="The request body is too large."
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request, error: Exception):
+    logger.exception("API error on %s %s", request.method, request.path)
+    return error_response(
+        request,
+        status=500,
+        code="server_error",
+        message="Something went wrong on our side; it has been logged.",
+    )

@@ -1,0 +1,51 @@
+"""Why the REST API refused a request's credentials: one error, and one code, per cause."""
+
+from parley.errors import AuthError, ParleyError
+
+
+class ApiKeyInvalid(AuthError):
+    code = "api_key_invalid"
+    status = 401
+    user_message = "This API key is not valid."
+
+
+class ApiKeyRevoked(AuthError):
+    code = "api_key_revoked"
+    status = 401
+    user_message = "This API key has been revoked."
+
+
+class AdminKeyRequired(AuthError):
+    code = "admin_key_required"
+    status = 403
+    user_message = "This endpoint needs an admin API key; a user's token is not enough."
+
+
+class UserTokenInvalid(AuthError):
+    code = "token_invalid"
+    status = 401
+    user_message = "This token is not valid. Log in again."
+
+
+class UserTokenExpired(AuthError):
+    code = "session_expired"
+    status = 401
+    user_message = "This session has expired. Log in again."
+
+
+class UserTokenRequired(AuthError):
+    code = "user_token_required"
+    status = 403
+    user_message = "This endpoint needs a user's token from POST /api/v1/auth/external."
+
+
+class LinkUserInactive(ParleyError):
+    code = "user_deactivated"
+    status = 409
+    user_message = "This user is deactivated; reactivate them before creating a login link."
+
+
+class UserIdTaken(ParleyError):
+    code = "user_id_taken"
+    status = 409
+    user_message = "Another user already has this user ID."

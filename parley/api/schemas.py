@@ -1,0 +1,217 @@
+"""The shapes the REST API reads and writes; the OpenAPI schema is made from these."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, model_validator
+
+from parley.accounts.login_links import MAX_LIFETIME
+from parley.accounts.models import User
+from parley.audit.models import AuthEvent
+
+# Query text: some databases refuse NUL characters, so they are refused here.
+SearchText = Annotated[str, StringConstraints(max_length=255, pattern=r"^[^\x00]*$")]
+# What parley.accounts accepts as a public ID: something besides spaces, no control characters.
+PublicId = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=255,
+        pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
+    ),
+]
+
+
+def _email(value: str) -> str:
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise ValueError("not a valid email address") from None
+    return value
+
+
+def _json_integer(value):
+    # A JSON number with no fraction (5 or 5.0), never a string or a boolean.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
+    return int(value)
+
+
+Email = Annotated[
+    str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)
+]
+
+
+def whole_number(*, ge: int, le: int):
+    """An integer field in [ge, le] that takes JSON 5 or 5.0 but not "5" or true."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_json_integer)]
+
+
+Role = Literal["member", "admin"]
+Status = Literal["active", "deactivated"]
+CreatedVia = Literal["email", "jwt", "admin", "api", "cli"]
+LoginMethod = Literal["email", "jwt", "link"]
+AuditMethod = Literal["email", "jwt", "link", "api"]
+AuditOutcome = Literal["success", "failure"]
+
+MAX_LINK_MINUTES = int(MAX_LIFETIME.total_seconds() // 60)
+
+
+class Input(Schema):
+    # Unknown fields are refused so a misspelt one ("emial") is not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Error(Schema):
+    code: str = Field(description="Stable error code, e.g. `seat_limit_reached`.")
+    message: str = Field(description="What went wrong, for people.")
+    reference: str | None = Field(None, description="Audit event reference, when one was written.")
+    errors: list[ErrorDetail] | None = Field(None, description="Each invalid field (422 only).")
+
+
+class UserOut(Schema):
+    id: str = Field(description="The user's public ID, the `id` / `user.id` of a JWT.")
+    email: str | None
+    status: str
+    role: str
+    created_via: str
+    metadata: dict[str, Any]
+    created_at: datetime
+    last_login_at: datetime | None
+    last_login_method: str | None
+
+    @staticmethod
+    def of(user: User) -> "UserOut":
+        return UserOut(
+            id=user.public_id,
+            email=user.email,
+            status=user.status,
+            role=user.role,
+            created_via=user.created_via,
+            metadata=user.metadata if isinstance(user.metadata, dict) else {},
+            created_at=user.created_at,
+            last_login_at=user.last_login_at,
+            last_login_method=user.last_login_method or None,
+        )
+
+
+class UserPage(Schema):
+    items: list[UserOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class UserCreate(Input):
+    id: PublicId | None = Field(
+        None, description="Public ID; Parley assigns a numeric one if omitted."
+    )
+    email: Email | None = None
+    role: Role = "member"
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class UserUpdate(Input):
+    email: Email | None = Field(None, description="null removes the email.")
+    metadata: dict[str, Any] | None = Field(None, description="Replaces the metadata.")
+    role: Role | None = None
+    status: Status | None = Field(
+        None, description="`deactivated` frees the seat; `active` takes one (409 when none)."
+    )
+
+
+class Seats(Schema):
+    used: int
+    limit: int | None = Field(description="null: unlimited.")
+    free: int | None
+
+
+class SeatsUpdate(Input):
+    limit: whole_number(ge=0, le=1_000_000) | None = Field(..., description="null: unlimited.")
+
+
+class AuditEventOut(Schema):
+    reference: str
+    created_at: datetime
+    method: str
+    outcome: str
+    reason: str
+    detail: str
+    user_id: str
+    client_ip: str | None
+    user_agent: str
+    jti: str
+    iss: str
+    kid: str
+
+    @staticmethod
+    def of(event: AuthEvent) -> "AuditEventOut":
+        return AuditEventOut(
+            reference=event.reference,
+            created_at=event.created_at,
+            method=event.method,
+            outcome=event.outcome,
+            reason=event.reason,
+            detail=event.detail,
+            user_id=event.public_user_id,
+            client_ip=event.client_ip,
+            user_agent=event.user_agent,
+            jti=event.jti,
+            iss=event.iss,
+            kid=event.kid,
+        )
+
+
+class AuditEventPage(Schema):
+    items: list[AuditEventOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ExternalAuthIn(Input):
+    externalAuthCode: str = Field(description="The JWT your systems signed (DESIGN §4).")
+
+
+class UserSession(Schema):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`; shown only here.")
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_at: datetime
+    expires_in: int = Field(description="Seconds until `expires_at`.")
+    created: bool = Field(description="Whether this login created the user.")
+    reference: str = Field(description="The audit event of this login.")
+    user: UserOut
+
+
+class LoginLinkIn(Input):
+    # Not nullable, and exactly one of the two (the "oneOf" below says so in the schema).
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["user_id"]}, {"required": ["email"]}]}
+    )
+
+    user_id: str = Field(None, max_length=255, description="The user's public ID …")
+    email: str = Field(None, max_length=254, description="… or their email: one of the two.")
+    lifetime_minutes: whole_number(ge=1, le=MAX_LINK_MINUTES) = 10
+
+    @model_validator(mode="after")
+    def one_way_to_name_the_user(self):
+        if (self.user_id is None) == (self.email is None):
+            raise ValueError("give exactly one of user_id and email")
+        return self
+
+
+class LoginLinkOut(Schema):
+    url: str = Field(description="One-time link; opening it logs the user in.")
+    expires_at: datetime
+    user: UserOut
