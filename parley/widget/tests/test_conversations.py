@@ -1,0 +1,47 @@
+"""The frame's conversation endpoints: bearer token only, the token's own user's conversations."""
+
+import json
+
+from parley.chat.models import Conversation
+
+
+def token_for(client, mint, user_id):
+    response = client.post(
+        "/widget/login/",
+        json.dumps({"code": mint({"user": {"id": user_id}})}),
+        content_type="application/json",
+    )
+    return response.json()["token"]
+
+
+def bearer(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_conversations_made_in_the_widget_belong_to_the_jwt_user(client, mint):
+    token = token_for(client, mint, "jwt-owner")
+    created = client.post("/widget/conversations/", **bearer(token))
+    assert created.status_code == 201
+    conversation = Conversation.objects.get(public_id=created.json()["id"])
+    assert conversation.user.public_id == "jwt-owner"
+    listed = client.get("/widget/conversations/", **bearer(token)).json()["conversations"]
+    assert [c["id"] for c in listed] == [conversation.public_id]
+    one = client.get(f"/widget/conversations/{conversation.public_id}/", **bearer(token))
+    assert one.status_code == 200 and one.json()["messages"] == []
+
+
+def test_another_users_token_sees_none_of_them(client, mint):
+    owner = token_for(client, mint, "owner")
+    conversation = client.post("/widget/conversations/", **bearer(owner)).json()["id"]
+    other = token_for(client, mint, "other")
+    assert client.get("/widget/conversations/", **bearer(other)).json()["conversations"] == []
+    response = client.get(f"/widget/conversations/{conversation}/", **bearer(other))
+    assert (response.status_code, response.json()["code"]) == (404, "conversation_not_found")
+
+
+def test_without_a_valid_token_nothing_is_listed_or_created(client, admin_client, db):
+    assert client.get("/widget/conversations/").status_code == 401
+    assert client.post("/widget/conversations/", **bearer("pu_sess_nope")).status_code == 401
+    # A session cookie is not enough: the frame's endpoints take only bearer tokens.
+    assert admin_client.post("/widget/conversations/").status_code == 401
+    assert not Conversation.objects.exists()
