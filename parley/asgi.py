@@ -27,6 +27,12 @@ access_log = logging.getLogger("parley.access")
 # path prefix -> async ASGI callable; filled in by the apps that stream.
 ASYNC_ROUTES: dict[str, object] = {}
 
+# Django is set up by now (parley.wsgi above), so the handlers may import models.
+from parley.chat.stream import chat_stream  # noqa: E402
+from parley.ops.metrics import track_stream  # noqa: E402
+
+ASYNC_ROUTES["/chat/stream/"] = chat_stream
+
 # Request bodies above this size are spooled to a temporary file (as Django's ASGI handler
 # does with FILE_UPLOAD_MAX_MEMORY_SIZE).
 BODY_IN_MEMORY = 2_621_440
@@ -107,7 +113,12 @@ def _status(started) -> int:
 
 
 def _headers(started) -> list[tuple[bytes, bytes]]:
-    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in started[1]]
+    # Django's Set-Cookie values start with a space (cookie.output(header="")); strict
+    # servers such as uvicorn/h11 refuse that, so send every value trimmed.
+    return [
+        (name.lower().encode("latin-1"), value.strip().encode("latin-1"))
+        for name, value in started[1]
+    ]
 
 
 async def _read_body(receive):
@@ -150,7 +161,7 @@ async def application(scope, receive, send):
     path = scope.get("path", "")
     for prefix, route in ASYNC_ROUTES.items():
         if path.startswith(prefix):
-            handler = route
+            handler = track_stream(route)  # parley/ops/metrics.py: open streams, a counter
             break
     if scope["type"] != "http":
         if handler is pages:  # websockets: none served yet

@@ -51,10 +51,16 @@ INSTALLED_APPS = [
     "parley.adminpanel",
     "parley.chat",
     "parley.web",
+    "parley.api",
+    "parley.widget",
+    "ninja",  # its templates and static files: the API docs page works offline
+    "parley.ops",
 ]
 
 MIDDLEWARE = [
+    "parley.ops.middleware.RequestMetricsMiddleware",  # first: counts every response
     "django.middleware.security.SecurityMiddleware",
+    "parley.widget.middleware.FrameAncestorsMiddleware",  # before whitenoise: static too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,9 +119,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that degrades when Redis is gone (parley/ops/cache.py):
+            # short timeouts, reads become misses, jti/rate-limit operations a clear 503.
+            "BACKEND": "parley.ops.cache.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("PARLEY_CACHE_PREFIX", default="parley"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
@@ -206,3 +215,7 @@ LOGGING = {
 
 # External Authentication: failed code verifications allowed per client address in 5 min.
 PARLEY_JWT_FAILURE_LIMIT = env.int("PARLEY_JWT_FAILURE_LIMIT", default=30)
+
+# Operations (parley/ops): /metrics answers only with `Authorization: Bearer <this token>`;
+# unset, /metrics is off (404). /healthz and /readyz are always on and reveal nothing.
+PARLEY_METRICS_TOKEN = env.str("PARLEY_METRICS_TOKEN", default="")

@@ -2,6 +2,8 @@ from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from parley.api.urls import urls as api_urls
+
 
 def not_offered(request, *args, **kwargs):
     raise Http404
@@ -13,13 +15,16 @@ urlpatterns = [
     # one-email-per-user rule there).
     re_path(r"^accounts/(email|password|reauthenticate)/", not_offered),
     path("", include("parley.chat.urls")),
+    path("", include("parley.widget.urls")),
     path("", include("parley.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", include("parley.adminpanel.urls")),
+    path("api/v1/", api_urls),
+    path("", include("parley.ops.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/parley/favicon.svg", permanent=True)),
 ]
 
 handler400 = "parley.web.errors.bad_request"
 handler403 = "parley.web.errors.permission_denied"
 handler404 = "parley.web.errors.page_not_found"
-handler500 = "parley.web.errors.server_error"
+handler500 = "parley.ops.views.server_error"  # 503 when the DB/Redis is gone, else 500

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views, views_jwt
+from . import views, views_apikeys, views_jwt, views_models, views_widget
 from .converters import PublicIdConverter
 
 register_converter(PublicIdConverter, "public_id")
@@ -36,4 +36,17 @@ urlpatterns = [
     path(
         "integration/login-link/", views_jwt.integration_login_link, name="integration_login_link"
     ),
+    path("models/", views_models.models, name="models"),
+    path("models/providers/<int:provider_id>/", views_models.provider_edit, name="provider"),
+    path(
+        "models/providers/<int:provider_id>/delete/",
+        views_models.provider_delete,
+        name="provider_delete",
+    ),
+    path("models/<int:model_id>/", views_models.model_action, name="model_action"),
+    path("usage/", views_models.usage, name="usage"),
+    path("usage/<public_id:public_id>/", views_models.usage_user, name="usage_user"),
+    path("api-keys/", views_apikeys.api_keys, name="apikeys"),
+    path("api-keys/<int:key_id>/revoke/", views_apikeys.api_key_revoke, name="apikey_revoke"),
+    path("widget/", views_widget.widget, name="widget"),
 ]
