@@ -233,22 +233,33 @@ def set_user_limit(*, user: User, override: bool, messages_per_day: int | None) 
 
 
 def messages_limit_for(*, user: User) -> int | None:
-    override = UserLimit.objects.filter(user=user).first()
-    if override is not None:
-        return override.messages_per_day
+    override = UserLimit.objects.filter(user=user).values_list("messages_per_day")[:1]
+    for (messages_per_day,) in override:
+        return messages_per_day
+    for (messages_per_day,) in ChatSettings.objects.filter(pk=1).values_list("messages_per_day"):
+        return messages_per_day
     return chat_settings().messages_per_day
 
 
-def _count_message(*, user: User) -> None:
+_UNSET = object()
+
+
+def _count_message(*, user: User, limit=_UNSET) -> None:
     """Count one message against today's limit, or refuse it. One conditional UPDATE, so
     concurrent requests cannot both take the last message of the day."""
-    limit = messages_limit_for(user=user)
+    if limit is _UNSET:
+        limit = messages_limit_for(user=user)
     today = _today()
-    DailyUsage.objects.get_or_create(user=user, day=today)
     rows = DailyUsage.objects.filter(user=user, day=today)
     if limit is not None:
         rows = rows.filter(messages__lt=limit)
+    # Today's row exists nearly always: try the UPDATE first, create the row only if needed.
     if rows.update(messages=F("messages") + 1) == 0:
+        DailyUsage.objects.get_or_create(user=user, day=today)
+        counted = rows.update(messages=F("messages") + 1)
+    else:
+        counted = 1
+    if counted == 0:
         raise UsageLimitReached(
             f"user {user.pk}: {limit} messages a day",
             user_message=(
@@ -334,11 +345,121 @@ class ReplyPlan:
     assistant_message_id: int
     target: ModelTarget
     history: list[dict]
+    user_id: int | None = None  # lets finish_reply skip reading the message back
+    conversation_pk: int | None = None
+
+
+@dataclass(frozen=True)
+class ReplyRequest:
+    """The reads before a reply (ownership, model, limit), made outside the write
+    transaction: SQLite has one writer, so it only holds the lock for the writes."""
+
+    user: User
+    conversation: Conversation
+    model: ChatModel
+    target: ModelTarget
+    limit: int | None
+    content: str | None
+    regenerate: bool
 
 
 def _title_from(content: str) -> str:
     words = " ".join(content.split())
     return words if len(words) <= 60 else words[:59].rstrip() + "…"
+
+
+def prepare_reply(
+    *,
+    user: User,
+    public_id: str,
+    content: str | None,
+    model_id: int | None = None,
+    regenerate: bool = False,
+) -> ReplyRequest:
+    """Check the message, ownership, model and limit settings (reads only)."""
+    if not regenerate:
+        content = (content or "").strip()
+        if not content:
+            raise ValidationFailed("empty message", user_message="Type a message first.")
+        if len(content) > MAX_MESSAGE_CHARS:
+            raise ValidationFailed(
+                "message too long",
+                user_message=f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters.",
+            )
+    try:  # one query: the conversation, its model and the model's provider
+        conversation = Conversation.objects.select_related("model__provider").get(
+            user=user, public_id=public_id
+        )
+    except Conversation.DoesNotExist:
+        raise ConversationNotFound(f"no conversation {public_id!r} for user {user.pk}") from None
+    if model_id is not None or conversation.model is None or not conversation.model.enabled:
+        model = resolve_model(model_id=model_id)
+    else:
+        model = conversation.model
+    return ReplyRequest(
+        user=user,
+        conversation=conversation,
+        model=model,
+        target=model_target(model=model),
+        limit=messages_limit_for(user=user),
+        content=content,
+        regenerate=regenerate,
+    )
+
+
+def commit_reply(*, request: ReplyRequest) -> ReplyPlan:
+    """Count the message against the limit; save the person's message (or drop the answer
+    to regenerate) and an empty assistant message that the stream fills in. One short
+    write transaction."""
+    user, conversation, model = request.user, request.conversation, request.model
+    title = conversation.title
+    user_message_id = None
+    with transaction.atomic():
+        if request.regenerate:
+            last = conversation.messages.order_by("-id").first()
+            if last is None:
+                raise ValidationFailed("nothing to regenerate", user_message="Nothing to redo.")
+            if last.role == Role.ASSISTANT:
+                last.delete()
+        _count_message(user=user, limit=request.limit)
+        assistant = Message(
+            conversation=conversation,
+            role=Role.ASSISTANT,
+            status=MessageStatus.STREAMING,
+            model_label=model.label,
+        )
+        if request.regenerate:
+            assistant.save()
+        else:
+            # Both rows in one INSERT, the person's first (the placeholder's empty content
+            # keeps it out of the history below).
+            mine = Message(conversation=conversation, role=Role.USER, content=request.content)
+            Message.objects.bulk_create([mine, assistant])
+            user_message_id = mine.pk
+            if title == DEFAULT_TITLE:
+                title = _title_from(request.content)
+        history = [
+            {"role": role, "content": text}
+            for role, text in conversation.messages.exclude(content="")
+            .order_by("-id")
+            .values_list("role", "content")[:HISTORY_MESSAGES]
+        ][::-1]
+        # Also the check that the conversation was not deleted since prepare_reply read it.
+        if not Conversation.objects.filter(pk=conversation.pk).update(
+            model=model, title=title, updated_at=timezone.now()
+        ):
+            raise ConversationNotFound(f"conversation {conversation.pk} deleted meanwhile")
+    conversation.model, conversation.title = model, title
+    return ReplyPlan(
+        conversation_id=conversation.public_id,
+        title=title,
+        user_message_id=user_message_id,
+        assistant_message_id=assistant.pk,
+        target=request.target,
+        history=history,
+        user_id=user.pk,
+        conversation_pk=conversation.pk,
+    )
 
 
 def start_reply(
@@ -351,58 +472,10 @@ def start_reply(
 ) -> ReplyPlan:
     """Check ownership, model and limit; save the person's message (or drop the answer to
     regenerate) and an empty assistant message that the stream fills in."""
-    if not regenerate:
-        content = (content or "").strip()
-        if not content:
-            raise ValidationFailed("empty message", user_message="Type a message first.")
-        if len(content) > MAX_MESSAGE_CHARS:
-            raise ValidationFailed(
-                "message too long",
-                user_message=f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters.",
-            )
-    with transaction.atomic():
-        conversation = get_conversation(user=user, public_id=public_id)
-        if model_id is not None or conversation.model is None or not conversation.model.enabled:
-            model = resolve_model(model_id=model_id)
-        else:
-            model = conversation.model
-        target = model_target(model=model)
-        user_message_id = None
-        if regenerate:
-            last = conversation.messages.order_by("-id").first()
-            if last is None:
-                raise ValidationFailed("nothing to regenerate", user_message="Nothing to redo.")
-            if last.role == Role.ASSISTANT:
-                last.delete()
-        _count_message(user=user)
-        if not regenerate:
-            user_message_id = Message.objects.create(
-                conversation=conversation, role=Role.USER, content=content
-            ).pk
-            if conversation.title == DEFAULT_TITLE:
-                conversation.title = _title_from(content)
-        history = [
-            {"role": role, "content": text}
-            for role, text in conversation.messages.exclude(content="")
-            .order_by("-id")
-            .values_list("role", "content")[:HISTORY_MESSAGES]
-        ][::-1]
-        assistant = Message.objects.create(
-            conversation=conversation,
-            role=Role.ASSISTANT,
-            status=MessageStatus.STREAMING,
-            model_label=model.label,
-        )
-        conversation.model = model
-        conversation.save(update_fields=["model", "title", "updated_at"])
-    return ReplyPlan(
-        conversation_id=conversation.public_id,
-        title=conversation.title,
-        user_message_id=user_message_id,
-        assistant_message_id=assistant.pk,
-        target=target,
-        history=history,
+    request = prepare_reply(
+        user=user, public_id=public_id, content=content, model_id=model_id, regenerate=regenerate
     )
+    return commit_reply(request=request)
 
 
 def finish_reply(
@@ -420,23 +493,31 @@ def finish_reply(
             completion_tokens=estimate_tokens(content),
             estimated=True,
         )
+    html = markdown.render(content) if content else ""  # before the write lock is taken
+    fields = {
+        "content": content,
+        "html": html,
+        "status": status,
+        "error_code": error.code if error else "",
+        "error_message": error.user_message if error else "",
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "tokens_estimated": usage.estimated,
+    }
     with transaction.atomic():
-        message = (
-            Message.objects.select_related("conversation")
-            .filter(pk=plan.assistant_message_id)
-            .first()
-        )
-        if message is None:  # the conversation was deleted while the answer streamed
-            return None
-        message.content = content
-        message.html = markdown.render(content) if content else ""
-        message.status = status
-        message.error_code = error.code if error else ""
-        message.error_message = error.user_message if error else ""
-        message.prompt_tokens = usage.prompt_tokens
-        message.completion_tokens = usage.completion_tokens
-        message.tokens_estimated = usage.estimated
-        message.save()
+        if plan.user_id is None or plan.conversation_pk is None:  # a plan made elsewhere
+            found = (
+                Message.objects.filter(pk=plan.assistant_message_id)
+                .values_list("conversation_id", "conversation__user_id")
+                .first()
+            )
+            if found is None:
+                return None
+            conversation_pk, user_id = found
+        else:
+            conversation_pk, user_id = plan.conversation_pk, plan.user_id
+        if not Message.objects.filter(pk=plan.assistant_message_id).update(**fields):
+            return None  # the conversation was deleted while the answer streamed
         updates = {
             "prompt_tokens": F("prompt_tokens") + usage.prompt_tokens,
             "completion_tokens": F("completion_tokens") + usage.completion_tokens,
@@ -444,7 +525,8 @@ def finish_reply(
         if usage.estimated:
             updates["estimated_tokens"] = True
         today = _today()  # the day the answer ends, which may be after midnight
-        DailyUsage.objects.get_or_create(user_id=message.conversation.user_id, day=today)
-        DailyUsage.objects.filter(user_id=message.conversation.user_id, day=today).update(**updates)
-        Conversation.objects.filter(pk=message.conversation_id).update(updated_at=timezone.now())
-    return message
+        if not DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates):
+            DailyUsage.objects.get_or_create(user_id=user_id, day=today)
+            DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates)
+        Conversation.objects.filter(pk=conversation_pk).update(updated_at=timezone.now())
+    return Message(pk=plan.assistant_message_id, conversation_id=conversation_pk, **fields)

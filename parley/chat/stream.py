@@ -5,9 +5,12 @@ It does not go through Django's request stack. It reads the session with Django'
 session store and `auth.get_user` (so logouts and session invalidation hold), checks the
 CSRF token and origin with Django's CsrfViewMiddleware — or, instead of both, takes a user's
 bearer token (`Authorization: Bearer pu_sess_…`, as the widget frame sends) — and saves
-messages through parley.chat.services. Every database call runs in a small thread pool of
-its own, so the event loop only ever relays tokens. A client that goes away (the Stop button
-aborts the fetch) cancels the provider call; whatever arrived is saved and marked "stopped".
+messages through parley.chat.services. Every database call runs in a thread, so the event
+loop only ever relays tokens: the reads (who is asking, their conversation, model and limit)
+in one trip to a small pool, the two short write transactions (before and after the answer)
+through one writer thread on SQLite (bench/README.md, "chat_stream.py"). A client that goes
+away (the Stop button aborts the fetch) cancels the provider call; whatever arrived is saved
+and marked "stopped".
 
 Events: `start` {message, title, model}, `token` {t}, then one of `done` {html, usage} or
 `error` {code, message, html}. Before the stream starts, refusals are JSON
@@ -47,9 +50,16 @@ SSE_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
 ]
 
-# A few threads are plenty: a reply costs two short transactions (before and after), not
-# one thread for its whole duration.
+# Reads (session, token, conversation, model, limit) run in a few threads: SQLite in WAL mode
+# lets them run alongside a writer. Writes (the two short transactions of a reply, before
+# and after) go through one thread when the database is SQLite, which has a single write
+# lock anyway: threads of our own queueing on it would wait in SQLite's busy handler, which
+# sleeps in steps of up to 100 ms, instead of in order.
 db_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-db")
+_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+db_write_executor = ThreadPoolExecutor(
+    max_workers=1 if _SQLITE else 4, thread_name_prefix="chat-db-write"
+)
 
 
 class ClientGone(Exception):
@@ -61,11 +71,15 @@ def _in_thread(fn, kwargs):
     return fn(**kwargs)
 
 
-async def db(fn, /, **kwargs):
+async def db(fn, /, *, _executor=None, **kwargs):
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(db_executor, _in_thread, fn, kwargs)
+    future = loop.run_in_executor(_executor or db_executor, _in_thread, fn, kwargs)
     # Shielded: a cancelled handler must not abandon a write half-way through.
     return await asyncio.shield(future)
+
+
+async def db_write(fn, /, **kwargs):
+    return await db(fn, _executor=db_write_executor, **kwargs)
 
 
 def _csrf_failure(request) -> str | None:
@@ -89,6 +103,18 @@ def _bearer_user(*, secret: str):
         return tokens.authenticate_user_token(secret=secret).user
     except AuthError as error:
         return error
+
+
+def _open_reply(*, request, secret, args):
+    """In one trip to a thread: who is asking (None or the AuthError refusing them), then
+    the reads before their reply (services.prepare_reply) or the ParleyError refusing it."""
+    user = _bearer_user(secret=secret) if request is None else _session_user(request=request)
+    if user is None or isinstance(user, AuthError) or args is None:
+        return user, None
+    try:
+        return user, services.prepare_reply(user=user, **args)
+    except ParleyError as error:
+        return user, error
 
 
 def _event(name: str, data: dict) -> bytes:
@@ -140,22 +166,6 @@ async def chat_stream(scope, receive, send):
     if body is None:
         return
     request = ASGIRequest(scope, io.BytesIO(body))
-    authorization = request.headers.get("Authorization", "")
-    if authorization.startswith("Bearer "):
-        # The widget frame (parley/widget): a user token, which no browser sends by itself,
-        # so no CSRF check; and no session is read.
-        user = await db(_bearer_user, secret=authorization.removeprefix("Bearer ").strip())
-        if isinstance(user, AuthError):
-            await _json(send, user.status, {"code": user.code, "message": user.user_message})
-            return
-    else:
-        if _csrf_failure(request):
-            await _json(send, 403, {"code": "csrf_failed", "message": "Reload the page and retry."})
-            return
-        user = await db(_session_user, request=request)
-        if user is None:
-            await _json(send, 401, {"code": "login_required", "message": "Please log in again."})
-            return
     try:
         payload = json.loads(body)
         content = payload.get("content")
@@ -163,19 +173,34 @@ async def chat_stream(scope, receive, send):
         model_id = payload.get("model")
         if not isinstance(content, str | None) or not isinstance(model_id, int | None):
             raise ValueError("wrong types")
+        args = {"public_id": match["conversation"], "content": content,
+                "model_id": model_id, "regenerate": regenerate}  # fmt: skip
     except (ValueError, AttributeError):
+        args = None  # refused as a bad request, but only once the caller is known
+    authorization = request.headers.get("Authorization", "")
+    if authorization.startswith("Bearer "):
+        # The widget frame (parley/widget): a user token, which no browser sends by itself,
+        # so no CSRF check; and no session is read.
+        secret = authorization.removeprefix("Bearer ").strip()
+        user, prepared = await db(_open_reply, request=None, secret=secret, args=args)
+        if isinstance(user, AuthError):
+            await _json(send, user.status, {"code": user.code, "message": user.user_message})
+            return
+    else:
+        if _csrf_failure(request):
+            await _json(send, 403, {"code": "csrf_failed", "message": "Reload the page and retry."})
+            return
+        user, prepared = await db(_open_reply, request=request, secret=None, args=args)
+        if user is None:
+            await _json(send, 401, {"code": "login_required", "message": "Please log in again."})
+            return
+    if args is None:
         await _json(send, 400, {"code": "bad_request", "message": "The request was not valid."})
         return
-
     try:
-        plan = await db(
-            services.start_reply,
-            user=user,
-            public_id=match["conversation"],
-            content=content,
-            model_id=model_id,
-            regenerate=regenerate,
-        )
+        if isinstance(prepared, ParleyError):
+            raise prepared
+        plan = await db_write(services.commit_reply, request=prepared)
     except ParleyError as error:
         await _json(send, error.status, {"code": error.code, "message": error.user_message})
         return
@@ -235,7 +260,7 @@ async def _relay(plan: services.ReplyPlan, receive, send) -> None:
         if not generation.done():  # the handler itself was cancelled (server shutdown)
             generation.cancel()
             status = MessageStatus.STOPPED
-        message = await db(
+        message = await db_write(
             services.finish_reply,
             plan=plan,
             content="".join(pieces),
