@@ -1,13 +1,11 @@
 """What the admin panel needs beyond services.py: key summaries, jti look-ups, login links."""
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.conf import settings
-from django.core.cache import cache
 
 from parley.accounts import services as accounts
 from parley.accounts.models import User
@@ -17,7 +15,8 @@ from .errors import JwtDisabled, KeyRejected
 from .keys import PublicKey as VerifyingKey
 from .keys import algorithms_for, parse_public_key_pem
 from .minting import mint_code
-from .models import PublicKey, UsedJti
+from .models import PublicKey
+from .replay import is_jti_used
 from .services import current_secret, get_jwt_settings
 from .urls_cleaning import PARAM
 
@@ -80,14 +79,8 @@ def _key_type(key) -> str:
 
 
 def jti_already_used(*, jti: str, now: float) -> bool:
-    """Whether one-time use would refuse this `jti` now. Reads the replay store only; the
-    digest and cache key must stay those of replay.consume_jti (a tester test pins it)."""
-    digest = hashlib.sha256(jti.encode("utf-8", "surrogatepass")).hexdigest()
-    if settings.REDIS_URL:
-        return cache.get(f"jti:{digest}") is not None
-    # consume_jti clears rows whose expiry is before now, so those no longer count.
-    at = datetime.fromtimestamp(now, tz=UTC)
-    return UsedJti.objects.filter(jti=digest, expires_at__gte=at).exists()
+    """Whether one-time use would refuse this `jti` now (read-only)."""
+    return is_jti_used(jti=jti, now=now)
 
 
 def find_user(*, id_or_email: str) -> User | None:

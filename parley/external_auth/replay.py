@@ -20,11 +20,10 @@ def consume_jti(*, jti: str, exp: float | None, now: float | None = None) -> Non
     """Record `jti` as used, or raise TokenReplayed when it was used before."""
     now = time.time() if now is None else now
     expires = exp if exp is not None else now + NO_EXP_MEMORY_SECONDS
-    # Hash: a jti may be any length or content; the store keeps a fixed-size digest.
-    digest = hashlib.sha256(jti.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = _digest(jti)
     if settings.REDIS_URL:
         ttl = max(int(expires - now) + 1, 1)
-        if not cache.add(f"jti:{digest}", 1, timeout=ttl):
+        if not cache.add(_cache_key(digest), 1, timeout=ttl):
             raise TokenReplayed(f"jti {jti[:80]!r} was already used")
         return
     try:
@@ -33,6 +32,24 @@ def consume_jti(*, jti: str, exp: float | None, now: float | None = None) -> Non
             UsedJti.objects.create(jti=digest, expires_at=_dt(expires))
     except IntegrityError:
         raise TokenReplayed(f"jti {jti[:80]!r} was already used") from None
+
+
+def is_jti_used(*, jti: str, now: float) -> bool:
+    """Whether consume_jti would refuse `jti` now. Reads the store only (the token tester)."""
+    digest = _digest(jti)
+    if settings.REDIS_URL:
+        return cache.get(_cache_key(digest)) is not None
+    # consume_jti clears rows whose expiry is before now, so those no longer count.
+    return UsedJti.objects.filter(jti=digest, expires_at__gte=_dt(now)).exists()
+
+
+def _digest(jti: str) -> str:
+    # A jti may be any length or content; the store keeps a fixed-size digest.
+    return hashlib.sha256(jti.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _cache_key(digest: str) -> str:
+    return f"jti:{digest}"
 
 
 def _dt(timestamp: float) -> datetime:
