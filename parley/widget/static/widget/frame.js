@@ -147,26 +147,7 @@
     }).then(done, done);
   }
 
-  function readEvents(response, onEvent) {
-    var reader = response.body.getReader();
-    var decoder = new TextDecoder();
-    var buffer = "";
-    function pump() {
-      return reader.read().then(function (chunk) {
-        if (chunk.done) return;
-        buffer += decoder.decode(chunk.value, { stream: true });
-        var parts = buffer.split("\n\n");
-        buffer = parts.pop();
-        parts.forEach(function (block) {
-          var name = (block.match(/^event: (.+)$/m) || [])[1];
-          var data = (block.match(/^data: (.+)$/m) || [])[1];
-          if (name && data) onEvent(name, JSON.parse(data));
-        });
-        return pump();
-      });
-    }
-    return pump();
-  }
+  var readEvents = window.ParleySSE.readEvents;
 
   function sendMessage(text) {
     clearError();
