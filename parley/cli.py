@@ -285,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             # Links printed by serve must point where it listens, unless configured.
             os.environ.setdefault("PARLEY_PUBLIC_URL", f"http://{args.host}:{args.port}")
+            # Settings read it: sessions must not sit in a cache of each worker's own.
+            os.environ["PARLEY_SERVE_WORKERS"] = str(args.workers)
         _setup_django()
         args.func(args)
     except CommandError as error:

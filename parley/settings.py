@@ -130,9 +130,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, read through the cache: a page view costs no query for
-# the session once it is warm, and any worker can serve any session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Processes serving this instance on this host: `parley serve --workers N` sets it before
+# settings load, and granian's workers inherit it.
+SERVE_WORKERS = env.int("PARLEY_SERVE_WORKERS", default=1)
+
+# Sessions live in the database. Read through the cache when every process sees the same
+# cache (Redis, or the one worker's memory), so a warm page view costs no session query.
+# Several workers without Redis each have a cache of their own: a session deleted by one
+# (a logout) would live on in the others' copies, so there sessions come from the database.
+# So too on PostgreSQL without Redis, which other hosts may be serving as well.
+_ONE_PROCESS = SERVE_WORKERS == 1 and DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if REDIS_URL or _ONE_PROCESS:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "parley_session"
 SESSION_COOKIE_AGE = env.int("PARLEY_SESSION_MAX_AGE", default=14 * 24 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
