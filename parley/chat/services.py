@@ -15,7 +15,7 @@ from django.utils import timezone
 from parley.accounts.models import User
 from parley.errors import ValidationFailed
 
-from . import crypto, demo, markdown
+from . import crypto, demo, markdown, reads
 from .errors import ConversationNotFound, ModelUnavailable, ProviderError, UsageLimitReached
 from .models import (
     ChatModel,
@@ -260,13 +260,17 @@ def _count_message(*, user: User, limit=_UNSET) -> None:
     else:
         counted = 1
     if counted == 0:
-        raise UsageLimitReached(
-            f"user {user.pk}: {limit} messages a day",
-            user_message=(
-                f"You have reached your limit of {limit} message{'s' if limit != 1 else ''} "
-                "a day. It resets at midnight UTC; ask your administrator if you need more."
-            ),
-        )
+        raise _limit_reached(user=user, limit=limit)
+
+
+def _limit_reached(*, user: User, limit: int | None) -> UsageLimitReached:
+    return UsageLimitReached(
+        f"user {user.pk}: {limit} messages a day",
+        user_message=(
+            f"You have reached your limit of {limit} message{'s' if limit != 1 else ''} "
+            "a day. It resets at midnight UTC; ask your administrator if you need more."
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -361,6 +365,9 @@ class ReplyRequest:
     limit: int | None
     content: str | None
     regenerate: bool
+    history: list[dict]  # what the model is sent, this message included
+    title: str
+    drop_message_id: int | None = None  # regenerate: the answer it replaces
 
 
 def _title_from(content: str) -> str:
@@ -376,7 +383,8 @@ def prepare_reply(
     model_id: int | None = None,
     regenerate: bool = False,
 ) -> ReplyRequest:
-    """Check the message, ownership, model and limit settings (reads only)."""
+    """Check the message, ownership, model and limit, and read what the model will be sent
+    (reads only: the stream starts the model's request while commit_reply writes)."""
     if not regenerate:
         content = (content or "").strip()
         if not content:
@@ -386,24 +394,39 @@ def prepare_reply(
                 "message too long",
                 user_message=f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters.",
             )
-    try:  # one query: the conversation, its model and the model's provider
-        conversation = Conversation.objects.select_related("model__provider").get(
-            user=user, public_id=public_id
-        )
-    except Conversation.DoesNotExist:
-        raise ConversationNotFound(f"no conversation {public_id!r} for user {user.pk}") from None
-    if model_id is not None or conversation.model is None or not conversation.model.enabled:
+    context = reads.reply_context(user=user, public_id=public_id, day=_today())
+    if context is None:
+        raise ConversationNotFound(f"no conversation {public_id!r} for user {user.pk}")
+    conversation, model, limit = context.conversation, context.model, context.limit
+    if model_id is not None or model is None or not model.enabled:
         model = resolve_model(model_id=model_id)
-    else:
-        model = conversation.model
+    if limit is not None and context.messages_today >= limit:
+        # Refused before the model is asked; commit_reply's count still decides a race.
+        raise _limit_reached(user=user, limit=limit)
+    recent = reads.recent_messages(conversation_id=conversation.pk, count=HISTORY_MESSAGES + 1)
+    drop_message_id = None
+    if regenerate:
+        if not recent:
+            raise ValidationFailed("nothing to regenerate", user_message="Nothing to redo.")
+        if recent[0][1] == Role.ASSISTANT:
+            drop_message_id = recent.pop(0)[0]
+    history = [{"role": role, "content": text} for _, role, text in reversed(recent) if text]
+    title = conversation.title
+    if not regenerate:
+        history.append({"role": Role.USER, "content": content})
+        if title == DEFAULT_TITLE:
+            title = _title_from(content)
     return ReplyRequest(
         user=user,
         conversation=conversation,
         model=model,
         target=model_target(model=model),
-        limit=messages_limit_for(user=user),
+        limit=limit,
         content=content,
         regenerate=regenerate,
+        history=history[-HISTORY_MESSAGES:],
+        title=title,
+        drop_message_id=drop_message_id,
     )
 
 
@@ -412,15 +435,10 @@ def commit_reply(*, request: ReplyRequest) -> ReplyPlan:
     to regenerate) and an empty assistant message that the stream fills in. One short
     write transaction."""
     user, conversation, model = request.user, request.conversation, request.model
-    title = conversation.title
     user_message_id = None
     with transaction.atomic():
-        if request.regenerate:
-            last = conversation.messages.order_by("-id").first()
-            if last is None:
-                raise ValidationFailed("nothing to regenerate", user_message="Nothing to redo.")
-            if last.role == Role.ASSISTANT:
-                last.delete()
+        if request.drop_message_id is not None:
+            Message.objects.filter(pk=request.drop_message_id).delete()
         _count_message(user=user, limit=request.limit)
         assistant = Message(
             conversation=conversation,
@@ -431,32 +449,23 @@ def commit_reply(*, request: ReplyRequest) -> ReplyPlan:
         if request.regenerate:
             assistant.save()
         else:
-            # Both rows in one INSERT, the person's first (the placeholder's empty content
-            # keeps it out of the history below).
+            # Both rows in one INSERT, the person's first.
             mine = Message(conversation=conversation, role=Role.USER, content=request.content)
             Message.objects.bulk_create([mine, assistant])
             user_message_id = mine.pk
-            if title == DEFAULT_TITLE:
-                title = _title_from(request.content)
-        history = [
-            {"role": role, "content": text}
-            for role, text in conversation.messages.exclude(content="")
-            .order_by("-id")
-            .values_list("role", "content")[:HISTORY_MESSAGES]
-        ][::-1]
         # Also the check that the conversation was not deleted since prepare_reply read it.
         if not Conversation.objects.filter(pk=conversation.pk).update(
-            model=model, title=title, updated_at=timezone.now()
+            model=model, title=request.title, updated_at=timezone.now()
         ):
             raise ConversationNotFound(f"conversation {conversation.pk} deleted meanwhile")
-    conversation.model, conversation.title = model, title
+    conversation.model, conversation.title = model, request.title
     return ReplyPlan(
         conversation_id=conversation.public_id,
-        title=title,
+        title=request.title,
         user_message_id=user_message_id,
         assistant_message_id=assistant.pk,
         target=request.target,
-        history=history,
+        history=request.history,
         user_id=user.pk,
         conversation_pk=conversation.pk,
     )
