@@ -28,6 +28,7 @@ access_log = logging.getLogger("parley.access")
 ASYNC_ROUTES: dict[str, object] = {}
 
 # Django is set up by now (parley.wsgi above), so the handlers may import models.
+from parley.chat.providers import close_clients  # noqa: E402
 from parley.chat.stream import chat_stream  # noqa: E402
 from parley.ops.metrics import track_stream  # noqa: E402
 
@@ -149,6 +150,7 @@ async def _lifespan(receive, send):
         if message["type"] == "lifespan.startup":
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            await close_clients()
             await send({"type": "lifespan.shutdown.complete"})
             return
 

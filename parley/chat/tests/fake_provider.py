@@ -12,6 +12,24 @@ behaviour, so one server serves every case in a test run:
     "timeout"         no response at all
     "401" "429" "500" that HTTP error, as JSON
     "tokens:N:MS"     N tokens, MS milliseconds apart (bench)
+
+The ways real providers format a stream, each a case Parley's reader must get right:
+
+    "crlf-keepalive"  the normal answer with CRLF line ends, comment lines (": keep-alive",
+                      ": OPENROUTER PROCESSING") between chunks, several chunks in one
+                      write, one chunk split mid-JSON over two writes and one split
+                      between the "\r" and "\n" of its last line end
+    "midstream-error" three tokens, then `data: {"error": {...}}` and the end (OpenRouter)
+    "error-event"     three tokens, then an `event: error` event and the end
+    "garbled"         three tokens, then `data: {not json` and the end
+    "runaway"         three tokens, then one event of 1 MB, then the rest of a normal end
+                      (a test lowers parley.chat.sse.MAX_EVENT_BYTES below that)
+    "no-finish"       three tokens and [DONE], but no chunk with a finish_reason
+    "no-usage"        the normal answer, but no usage chunk even when it is asked for
+
+"midstream-error", "error-event" and "garbled" pause 50 ms before the bad event, so it
+reaches Parley in a read of its own; with ":together" after the name ("garbled:together")
+the third token and the bad event go out in one write instead.
 """
 
 import asyncio
@@ -29,6 +47,17 @@ XSS_ANSWER = [
     " and <script>alert(2)</script>",
     " [click](javascript:alert(3))",
 ]
+
+
+CRLF_KEEPALIVE = (
+    ": OPENROUTER PROCESSING\r\n\r\n",  # a comment, then a blank line with no data
+    ": keep-alive\r\n",
+)
+BAD_EVENTS = {
+    "midstream-error": b'data: {"error": {"message": "upstream overloaded", "code": 502}}\n\n',
+    "error-event": b'event: error\ndata: {"message": "upstream overloaded"}\n\n',
+    "garbled": b"data: {not json\n\n",
+}
 
 
 class Cut(Exception):
@@ -106,6 +135,12 @@ class FakeProvider:
                 "headers": [(b"content-type", b"text/event-stream")],
             }
         )
+        if model in {"crlf-keepalive", "runaway", "no-finish", "no-usage"}:
+            await getattr(self, "_" + model.replace("-", "_"))(model, request, send)
+            return
+        if model.partition(":")[0] in BAD_EVENTS:
+            await self._bad_event(model, send)
+            return
         tokens, delay = self._plan(model, request)
         for index, token in enumerate(tokens):
             if model in {"cut", "stall"} and index == 3:
@@ -114,13 +149,65 @@ class FakeProvider:
                 raise Cut("dropping the connection mid-stream")
             if delay:
                 await asyncio.sleep(delay)
-            await send(
-                {"type": "http.response.body", "body": _chunk(model, token), "more_body": True}
-            )
+            await self._write(send, _chunk(model, token))
+        await self._write(send, self._tail(model, request, tokens), more=False)
+
+    @staticmethod
+    async def _write(send, body: bytes, *, more: bool = True) -> None:
+        await send({"type": "http.response.body", "body": body, "more_body": more})
+
+    @staticmethod
+    def _tail(model: str, request: dict, tokens: list[str]) -> bytes:
         tail = _chunk(model, finish="stop")
         if (request.get("stream_options") or {}).get("include_usage"):
             tail += _usage(model, prompt=11, completion=len(tokens))
-        await send({"type": "http.response.body", "body": tail + b"data: [DONE]\n\n"})
+        return tail + b"data: [DONE]\n\n"
+
+    async def _crlf_keepalive(self, model: str, request: dict, send) -> None:
+        def crlf(data: bytes) -> bytes:
+            return data.replace(b"\n", b"\r\n")  # JSON from json.dumps has no newline
+
+        opening, keepalive = (comment.encode() for comment in CRLF_KEEPALIVE)
+        chunks = [crlf(_chunk(model, token)) for token in NORMAL_ANSWER]
+        await self._write(send, opening)
+        await self._write(send, keepalive.join(chunks[:3]) + keepalive)  # three at once
+        for chunk, cut in ((chunks[3], len(chunks[3]) // 2), (chunks[4], len(chunks[4]) - 1)):
+            await self._write(send, chunk[:cut])
+            await asyncio.sleep(0.02)  # so the halves arrive apart
+            await self._write(send, chunk[cut:])
+        for chunk in chunks[5:]:
+            await self._write(send, chunk + keepalive)
+        await self._write(send, crlf(self._tail(model, request, NORMAL_ANSWER)), more=False)
+
+    async def _bad_event(self, model: str, send) -> None:
+        name, _, together = model.partition(":")
+        first, second, third = (_chunk(model, token) for token in NORMAL_ANSWER[:3])
+        await self._write(send, first)
+        await self._write(send, second)
+        if together:
+            await self._write(send, third + BAD_EVENTS[name], more=False)
+            return
+        await self._write(send, third)
+        await asyncio.sleep(0.05)
+        await self._write(send, BAD_EVENTS[name], more=False)
+
+    async def _runaway(self, model: str, request: dict, send) -> None:
+        for token in NORMAL_ANSWER[:3]:
+            await self._write(send, _chunk(model, token))
+        huge = _chunk(model, "x" * 1024 * 1024)
+        for start in range(0, len(huge), 64 * 1024):
+            await self._write(send, huge[start : start + 64 * 1024])
+        await self._write(send, self._tail(model, request, NORMAL_ANSWER[:4]), more=False)
+
+    async def _no_finish(self, model: str, request: dict, send) -> None:
+        for token in NORMAL_ANSWER[:3]:
+            await self._write(send, _chunk(model, token))
+        await self._write(send, b"data: [DONE]\n\n", more=False)
+
+    async def _no_usage(self, model: str, request: dict, send) -> None:
+        for token in NORMAL_ANSWER:
+            await self._write(send, _chunk(model, token))
+        await self._write(send, _chunk(model, finish="stop") + b"data: [DONE]\n\n", more=False)
 
     @staticmethod
     def _plan(model: str, request: dict) -> tuple[list[str], float]:
@@ -180,8 +267,12 @@ class GranianThread:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
+        from parley.chat.providers import close_clients
+
         asyncio.set_event_loop(self.loop)
         self.loop.run_until_complete(self.server.serve())
+        # "asginl" has no lifespan, which closes the provider connections in production.
+        self.loop.run_until_complete(close_clients())
 
     def __enter__(self):
         import httpx
