@@ -39,6 +39,11 @@ urlpatterns = [
     path("models/", views_models.models, name="models"),
     path("models/providers/<int:provider_id>/", views_models.provider_edit, name="provider"),
     path(
+        "models/providers/<int:provider_id>/test/",
+        views_models.provider_test,
+        name="provider_test",
+    ),
+    path(
         "models/providers/<int:provider_id>/delete/",
         views_models.provider_delete,
         name="provider_delete",

@@ -1,5 +1,6 @@
-"""Admin panel → Models (providers, the default model) and → Usage (per-user usage and
-daily message limits). Views only translate HTTP to parley.chat.services."""
+"""Admin panel → Models (providers, the default model, testing a provider's connection) and
+→ Usage (per-user usage and daily message limits). Views only translate HTTP to
+parley.chat.services and parley.chat.provider_check."""
 
 from django import forms
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parley.accounts.models import User
-from parley.chat import services
+from parley.chat import provider_check, services
 from parley.chat.models import ChatModel, Provider
 from parley.errors import ParleyError
 
@@ -80,20 +81,22 @@ def models(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@admin_required
-def provider_edit(request, provider_id):
-    provider = get_object_or_404(Provider, pk=provider_id)
-    initial = {
+def _provider_initial(provider: Provider) -> dict:
+    return {
         "name": provider.name,
         "base_url": provider.base_url,
         "timeout_seconds": provider.timeout_seconds,
         "model_names": "\n".join(provider.models.values_list("name", flat=True)),
     }
-    form = ProviderForm(request.POST or None, initial=initial)
-    if request.method == "POST" and _save_provider(request, form, provider):
-        messages.success(request, f"Provider “{form.cleaned_data['name']}” saved.")
-        return redirect("adminpanel:models")
+
+
+def _provider_page(
+    request,
+    provider: Provider,
+    form: ProviderForm,
+    *,
+    check: provider_check.ProviderCheck | None = None,
+):
     return _page(
         request,
         "adminpanel/models_provider.html",
@@ -101,7 +104,31 @@ def provider_edit(request, provider_id):
         title=provider.name,
         provider=provider,
         form=form,
+        check=check,
+        wait_seconds=provider_check.wait_seconds(provider=provider),
     )
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def provider_edit(request, provider_id):
+    provider = get_object_or_404(Provider, pk=provider_id)
+    form = ProviderForm(request.POST or None, initial=_provider_initial(provider))
+    if request.method == "POST" and _save_provider(request, form, provider):
+        messages.success(request, f"Provider “{form.cleaned_data['name']}” saved.")
+        return redirect("adminpanel:models")
+    return _provider_page(request, provider, form)
+
+
+@require_POST
+@admin_required
+def provider_test(request, provider_id):
+    """Test connection: the provider's page with the result. The saved settings are tested
+    and nothing is changed, so the result is shown at once rather than after a redirect."""
+    provider = get_object_or_404(Provider, pk=provider_id)
+    check = provider_check.check_provider(provider=provider)
+    form = ProviderForm(initial=_provider_initial(provider))
+    return _provider_page(request, provider, form, check=check)
 
 
 @require_POST

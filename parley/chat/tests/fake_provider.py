@@ -30,6 +30,18 @@ The ways real providers format a stream, each a case Parley's reader must get ri
 "midstream-error", "error-event" and "garbled" pause 50 ms before the bad event, so it
 reaches Parley in a read of its own; with ":together" after the name ("garbled:together")
 the third token and the bad event go out in one write instead.
+
+GET .../models (the admin's "Test connection") lists LISTED_MODELS; the API key picks the
+answer instead of a model name:
+
+    "sk-wrong"        401, the key refused
+    "sk-forbidden"    403
+    "sk-no-models"    404, as from servers that offer no model list
+    "sk-500"          500
+    "sk-timeout"      no response at all
+    "sk-html"         200 with a web page, as when the base URL is a website, not the API
+
+Its error messages repeat the key sent, as some servers do.
 """
 
 import asyncio
@@ -53,6 +65,8 @@ CRLF_KEEPALIVE = (
     ": OPENROUTER PROCESSING\r\n\r\n",  # a comment, then a blank line with no data
     ": keep-alive\r\n",
 )
+LISTED_MODELS = ("normal", "echo", "xss", "slow", "cut", "stall", "timeout")
+MODELS_ERRORS = {"sk-wrong": 401, "sk-forbidden": 403, "sk-no-models": 404, "sk-500": 500}
 BAD_EVENTS = {
     "midstream-error": b'data: {"error": {"message": "upstream overloaded", "code": 502}}\n\n',
     "error-event": b'event: error\ndata: {"message": "upstream overloaded"}\n\n',
@@ -103,6 +117,9 @@ class FakeProvider:
                 await send({"type": message["type"] + ".complete"})
                 if message["type"] == "lifespan.shutdown":
                     return
+        if scope["method"] == "GET" and scope["path"].endswith("/models"):
+            await self._models(scope, send)
+            return
         body = b""
         while True:
             message = await receive()
@@ -151,6 +168,34 @@ class FakeProvider:
                 await asyncio.sleep(delay)
             await self._write(send, _chunk(model, token))
         await self._write(send, self._tail(model, request, tokens), more=False)
+
+    @staticmethod
+    async def _models(scope, send) -> None:
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        key = headers.get("authorization", "").removeprefix("Bearer ")
+        if key == "sk-timeout":
+            await asyncio.sleep(30)
+            return
+        if key == "sk-html":
+            status, content_type = 200, b"text/html"
+            body = b"<!doctype html><title>Welcome</title>"
+        elif key in MODELS_ERRORS:
+            status, content_type = MODELS_ERRORS[key], b"application/json"
+            # Repeats the key, as careless servers do: Parley must never show it.
+            error = {"message": f"fake {status} for key {key}", "type": "fake", "code": status}
+            body = json.dumps({"error": error}).encode()
+        else:
+            status, content_type = 200, b"application/json"
+            data = [{"id": name, "object": "model", "owned_by": "fake"} for name in LISTED_MODELS]
+            body = json.dumps({"object": "list", "data": data}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", content_type)],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     @staticmethod
     async def _write(send, body: bytes, *, more: bool = True) -> None:
