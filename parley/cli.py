@@ -31,6 +31,8 @@ def _migrate():
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    # The shared cache's table when there is no Redis (settings.CACHES); else a no-op.
+    call_command("createcachetable", verbosity=0)
 
 
 def _login_link_for(user, *, created_by: str) -> str:
@@ -285,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             # Links printed by serve must point where it listens, unless configured.
             os.environ.setdefault("PARLEY_PUBLIC_URL", f"http://{args.host}:{args.port}")
-            # Settings read it: sessions must not sit in a cache of each worker's own.
+            # Settings read it: sessions and rate limits must not sit in each worker's memory.
             os.environ["PARLEY_SERVE_WORKERS"] = str(args.workers)
         _setup_django()
         args.func(args)

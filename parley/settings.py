@@ -115,6 +115,13 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Processes serving this instance on this host: `parley serve --workers N` sets it before
+# settings load, and granian's workers inherit it.
+SERVE_WORKERS = env.int("PARLEY_SERVE_WORKERS", default=1)
+# One worker on SQLite is the only process serving the instance. Several workers, or
+# PostgreSQL (which other hosts may be serving as well), need state every process shares.
+_ONE_PROCESS = SERVE_WORKERS == 1 and DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -127,19 +134,23 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
-else:
+elif _ONE_PROCESS:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Rate limits count in the cache: in each worker's memory every worker would allow the
+    # limit anew. A table (made wherever Parley migrates, parley/cli.py) is shared by all.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "parley_cache",
+            # Culling at Django's default of 300 entries would drop live counters early.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
-# Processes serving this instance on this host: `parley serve --workers N` sets it before
-# settings load, and granian's workers inherit it.
-SERVE_WORKERS = env.int("PARLEY_SERVE_WORKERS", default=1)
-
-# Sessions live in the database. Read through the cache when every process sees the same
-# cache (Redis, or the one worker's memory), so a warm page view costs no session query.
-# Several workers without Redis each have a cache of their own: a session deleted by one
-# (a logout) would live on in the others' copies, so there sessions come from the database.
-# So too on PostgreSQL without Redis, which other hosts may be serving as well.
-_ONE_PROCESS = SERVE_WORKERS == 1 and DATABASES["default"]["ENGINE"].endswith("sqlite3")
+# Sessions live in the database. Read through the cache when it is fast and shared (Redis,
+# or the one worker's memory), so a warm page view costs no session query. Otherwise the
+# cache is a table (above): reading sessions through it would save no query.
 if REDIS_URL or _ONE_PROCESS:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
