@@ -15,6 +15,7 @@ from parley.errors import ParleyError
 
 from . import crypto
 from .models import Provider
+from .providers import error_chain
 
 MAX_SECONDS = 15  # to connect, and then for the answer, whatever the provider's timeout
 NO_LISTING_STATUSES = frozenset({404, 405, 501})  # servers that do not implement GET /models
@@ -233,18 +234,10 @@ def _model_ids(response) -> frozenset[str] | None:
     )
 
 
-def _causes(error: BaseException):
-    seen = 0
-    while error is not None and seen < 10:  # chains are short; the bound guards against loops
-        yield error
-        error = error.__cause__ or error.__context__
-        seen += 1
-
-
 def _connection_failure(
     error: openai.APIConnectionError, *, base_url: str, api_key: str
 ) -> CheckFailed:
-    causes = list(_causes(error))
+    causes = list(error_chain(error))
     tls = next((cause for cause in causes if isinstance(cause, ssl.SSLError)), None)
     if tls is not None:
         detail = _detail(getattr(tls, "verify_message", None) or str(tls), api_key)

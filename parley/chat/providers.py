@@ -126,16 +126,19 @@ def _deltas(payload, usage: list[Usage]) -> tuple[list[str], bool]:
     return pieces, finished
 
 
-def _causes(error: BaseException | None):
-    while error is not None:
+def error_chain(error: BaseException | None):
+    """`error` and what caused it, outermost first (bounded: chains are short)."""
+    for _ in range(10):
+        if error is None:
+            return
         yield error
-        error = error.__cause__
+        error = error.__cause__ or error.__context__
 
 
 def _refused(error: BaseException) -> bool:
     """Whether a timeout the SDK reports is really a refused or failed connection: the
     aiohttp transport maps aiohttp's ClientConnectorError to httpx's ConnectTimeout."""
-    return any(isinstance(cause, aiohttp.ClientConnectorError) for cause in _causes(error))
+    return any(isinstance(cause, aiohttp.ClientConnectorError) for cause in error_chain(error))
 
 
 async def _stream_openai(*, target: ModelTarget, messages: list[dict], usage: list[Usage]):
