@@ -13,7 +13,14 @@ class JwtSettings(models.Model):
     issuer = models.CharField(max_length=255, blank=True, default="")
     audience = models.CharField(max_length=255, blank=True, default="")
     one_time_jti = models.BooleanField(default=False)
-    link_by_email = models.BooleanField(default=True)
+    # Off by default: linking trusts the integrator to have verified the email (DESIGN §4.3).
+    link_by_email = models.BooleanField(default=False)
+    # Off by default: an admin session from a token would make the integrator's signing
+    # system, and anyone who can get a code minted there, an admin of this instance.
+    admins_may_use_jwt = models.BooleanField(default=False)
+    # Failed verifications allowed per client address in the window (DESIGN §4.4).
+    failure_limit = models.PositiveIntegerField(default=30)
+    failure_window_seconds = models.PositiveIntegerField(default=300)
     session_max_age_seconds = models.PositiveIntegerField(default=14 * 24 * 3600)
     jwks_url = models.CharField(max_length=2048, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
