@@ -23,6 +23,8 @@ class JwtSettings(models.Model):
     failure_window_seconds = models.PositiveIntegerField(default=300)
     session_max_age_seconds = models.PositiveIntegerField(default=14 * 24 * 3600)
     jwks_url = models.CharField(max_length=2048, blank=True, default="")
+    # Off: a key URL must not reach loopback, private, link-local or metadata addresses.
+    jwks_allow_private_network = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

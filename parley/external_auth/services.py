@@ -100,8 +100,12 @@ POLICY_FIELDS = (
     "audience",
     "one_time_jti",
     "link_by_email",
+    "admins_may_use_jwt",
     "session_max_age_seconds",
+    "failure_limit",
+    "failure_window_seconds",
     "jwks_url",
+    "jwks_allow_private_network",
 )
 
 
@@ -136,6 +140,18 @@ def update_policy(**changes) -> JwtSettings:
         raise ValidationFailed(
             "session max age out of range",
             user_message="The session maximum must be between 1 minute and 365 days.",
+        )
+    failure_limit = changes.get("failure_limit")
+    if failure_limit is not None and not 1 <= failure_limit <= 100_000:
+        raise ValidationFailed(
+            "failure limit out of range",
+            user_message="The failure limit must be between 1 and 100000 attempts.",
+        )
+    window = changes.get("failure_window_seconds")
+    if window is not None and not 10 <= window <= 24 * 3600:
+        raise ValidationFailed(
+            "failure window out of range",
+            user_message="The failure window must be between 10 seconds and 24 hours.",
         )
     with transaction.atomic():
         row = JwtSettings.objects.select_for_update().get_or_create(pk=1)[0]
