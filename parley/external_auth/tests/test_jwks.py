@@ -1,15 +1,11 @@
 """Public keys from a JWKS URL: selected by kid, fetched once and cached, refetched for an
 unknown kid at most once a minute, never from another host, a file or a data: URL."""
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
 from django.core.cache import cache
-from jwt.algorithms import ECAlgorithm
 
 from parley.accounts.models import User
 from parley.external_auth import services
@@ -17,50 +13,6 @@ from parley.external_auth.errors import KeyRejected
 from parley.external_auth.jwks import MAX_BYTES, JwksSource, JwksUnavailable, fetch_jwks
 
 from .factories import ec_private_key
-
-
-class KeyServer:
-    """A JWKS endpoint on 127.0.0.1 whose answer and request count a test controls."""
-
-    def __init__(self):
-        self.body = b'{"keys": []}'
-        self.status = 200
-        self.location = None
-        self.hits = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.hits += 1
-                self.send_response(server.status)
-                if server.location:
-                    self.send_header("Location", server.location)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(server.body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/jwks.json"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def publish(self, *entries):
-        keys = []
-        for private_key, kid in entries:
-            jwk = json.loads(ECAlgorithm.to_jwk(private_key.public_key()))
-            keys.append({**jwk, "kid": kid, "use": "sig", "alg": "ES256"})
-        self.body = json.dumps({"keys": keys}).encode()
-
-
-@pytest.fixture
-def key_server():
-    cache.clear()
-    server = KeyServer()
-    yield server
-    server.httpd.shutdown()
-    cache.clear()
 
 
 def es256(payload, private_key, kid):

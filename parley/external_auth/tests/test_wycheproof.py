@@ -16,7 +16,8 @@ from parley.external_auth.errors import KeyRejected
 from parley.external_auth.keys import VerificationKeys, public_key_from_jwk
 from parley.external_auth.verify import VerifyPolicy, verify_jws, verify_token
 
-VECTORS = "shared/reference/wycheproof/json_web_signature_test.json"
+# Kept in the repository (with its Apache-2.0 LICENSE) so the suite can never skip it.
+VECTORS = Path(__file__).parent / "vectors" / "wycheproof" / "json_web_signature_test.json"
 NOW = 1_750_000_000
 
 # Valid vectors that Parley's stricter policy refuses, and why.
@@ -31,15 +32,6 @@ REFUSED_BY_POLICY = {
 # Invalid vectors whose compact form upstream is byte-identical to valid vector 357 (their
 # padding was lost), so no verifier can both accept 357 and reject them.
 IDENTICAL_TO_VALID_357 = {367, 370}
-
-
-def _vector_file() -> Path | None:
-    here = Path(__file__).resolve()
-    repo = next((p for p in here.parents if (p / "pyproject.toml").is_file()), None)
-    if repo is None:
-        return None
-    path = repo.parent / VECTORS
-    return path if path.is_file() else None
 
 
 def _keys_for(group: dict) -> VerificationKeys:
@@ -60,10 +52,8 @@ def _accepts(token: str, keys: VerificationKeys) -> bool:
 
 
 def test_wycheproof_jws_vectors():
-    path = _vector_file()
-    if path is None:
-        pytest.skip(f"Wycheproof vectors not found at <repo>/../{VECTORS}")
-    data = json.loads(path.read_text())
+    assert VECTORS.is_file(), f"the Wycheproof vectors are missing: {VECTORS}"
+    data = json.loads(VECTORS.read_text())
     cases = {t["tcId"]: t for g in data["testGroups"] for t in g["tests"]}
     for tc_id in IDENTICAL_TO_VALID_357:
         assert cases[tc_id]["jws"] == cases[357]["jws"] and cases[357]["result"] == "valid"
@@ -102,7 +92,7 @@ def test_wycheproof_jws_vectors():
                 counts["VALID REJECTED"] += 1
                 wrong.append((tc_id, case["comment"], "rejected"))
 
-    print(f"\nWycheproof JWS ({path.name}): {dict(sorted(counts.items()))}")
+    print(f"\nWycheproof JWS ({VECTORS.name}): {dict(sorted(counts.items()))}")
     assert wrong == []
     assert counts["valid refused by policy"] == len(REFUSED_BY_POLICY)
     assert counts["ran"] == 398
