@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parley.errors import ParleyError
-from parley.external_auth import admin_services, services, tester
+from parley.external_auth import admin_services, minting, services, tester
 from parley.external_auth.errors import KeyRejected
 from parley.external_auth.secret_strength import find_weakness
 
@@ -287,7 +287,7 @@ def integration_login_link(request):
         return _render_integration(request, form=form)
     lifetime = form.lifetime_delta()
     try:
-        link = admin_services.mint_login_url(user=user, lifetime=lifetime)
+        link = minting.mint_login_url(user=user, lifetime=lifetime)
     except ParleyError as error:
         form.add_error(None, error.user_message)
         return _render_integration(request, form=form)
