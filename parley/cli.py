@@ -4,9 +4,7 @@ stderr and a non-zero exit, never a traceback."""
 import argparse
 import json
 import os
-import re
 import sys
-from datetime import timedelta
 
 from parley.errors import ParleyError
 
@@ -27,7 +25,7 @@ def _setup_django():
     django.setup()
 
 
-def _migrate():
+def migrate_database():
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -47,7 +45,7 @@ def cmd_serve(args):
 
     from parley.accounts.bootstrap import ensure_admin_login_link
 
-    _migrate()
+    migrate_database()
     link = ensure_admin_login_link()
     print(f"Parley is starting on http://{args.host}:{args.port}/", flush=True)
     if link:
@@ -66,7 +64,7 @@ def cmd_serve(args):
 def cmd_createadmin(args):
     from parley.accounts.services import create_or_promote_admin
 
-    _migrate()
+    migrate_database()
     user = create_or_promote_admin(email=args.email)
     print(f"Admin {user.email} (user ID {user.public_id}) is ready. One-time login link:")
     print(_login_link_for(user, created_by="cli"))
@@ -83,7 +81,7 @@ def _parse_limit(text: str) -> int | None:
 def cmd_seats(args):
     from parley.accounts import services
 
-    _migrate()
+    migrate_database()
     if args.seats_action == "set":
         usage = services.set_seat_limit(limit=_parse_limit(args.limit))
         print(f"Seat limit set: {usage}")
@@ -94,7 +92,7 @@ def cmd_seats(args):
 def cmd_users_list(args):
     from parley.accounts.models import User
 
-    _migrate()
+    migrate_database()
     users = User.objects.order_by("created_at", "id")
     if args.json:
         print(json.dumps([_user_json(u) for u in users], indent=2))
@@ -122,72 +120,10 @@ def _user_json(user) -> dict:
     }
 
 
-_DURATION = re.compile(r"^(\d+)([smhd]?)$")
-_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: str) -> timedelta:
-    """'90s', '30m', '24h', '7d' (or plain seconds) → timedelta."""
-    match = _DURATION.match(text.strip().lower())
-    if not match:
-        raise CommandError(f"{text!r} is not a duration like 30m, 24h or 7d")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
-
-
-def cmd_jwt(args):
-    from parley.external_auth import services
-
-    _migrate()
-    action = args.jwt_action
-    if action == "enable":
-        secret = services.enable_jwt()
-        print("External Authentication (JWT) is on. Sign externalAuthCode tokens with this")
-        print("secret (HS256); keep it on your servers only:")
-        print(secret)
-    elif action == "disable":
-        services.disable_jwt()
-        print("External Authentication (JWT) is off: externalAuthCode logins are refused.")
-    elif action == "secret":
-        secret = services.current_secret()
-        if secret is None:
-            raise CommandError("there is no JWT secret yet: run 'parley jwt enable'")
-        print(secret.secret)
-    elif action == "rotate":
-        grace = parse_duration(args.grace)
-        secret = services.rotate_secret(grace=grace)
-        print(f"New JWT secret; the previous one keeps working for {args.grace}:")
-        print(secret)
-    elif action == "mint":
-        print(_mint(args, services))
-
-
-def _mint(args, services) -> str:
-    from django.conf import settings
-
-    from parley.external_auth.minting import mint_code
-
-    secret = services.current_secret()
-    if secret is None:
-        raise CommandError("there is no JWT secret yet: run 'parley jwt enable'")
-    if args.user_email and not args.user_id:
-        raise CommandError("--user-email goes with --user-id")
-    if args.id is not None:
-        payload = {"id": args.id}
-    elif args.email is not None:
-        payload = {"email": args.email}
-    else:
-        user = {"id": args.user_id}
-        if args.user_email:
-            user["email"] = args.user_email
-        payload = {"user": user}
-    code = mint_code(payload=payload, secret=secret.secret, expires_in=parse_duration(args.expires))
-    return f"{settings.PUBLIC_URL}/?externalAuthCode={code}" if args.link else code
-
-
 def cmd_apikey(args):
     from parley.api import keys
 
-    _migrate()
+    migrate_database()
     if args.apikey_action == "create":
         _, secret = keys.create_api_key(name=args.name, created_by="cli")
         print(f"API key “{args.name.strip()}” created. It is shown only now; send it as")
@@ -222,6 +158,9 @@ def cmd_manage(args):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here: cli_jwt builds on this module's CommandError and migrate_database.
+    from parley.cli_jwt import add_jwt_commands
+
     parser = _Parser(prog="parley", description="Run and administer a Parley instance.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -247,22 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     users_list.add_argument("--json", action="store_true", help="print JSON")
     users_list.set_defaults(func=cmd_users_list)
 
-    jwt = sub.add_parser("jwt", help="External Authentication (JWT): on/off, secret, minting")
-    jwt_sub = jwt.add_subparsers(dest="jwt_action", required=True, parser_class=_Parser)
-    jwt_sub.add_parser("enable", help="switch JWT login on; prints the secret (last line)")
-    jwt_sub.add_parser("disable", help="switch JWT login off")
-    jwt_sub.add_parser("secret", help="print the current secret")
-    rotate = jwt_sub.add_parser("rotate", help="new secret; the old one works for --grace")
-    rotate.add_argument("--grace", default="24h", help="e.g. 30m, 24h, 7d (default 24h)")
-    mint = jwt_sub.add_parser("mint", help="print a signed externalAuthCode for testing")
-    who = mint.add_mutually_exclusive_group(required=True)
-    who.add_argument("--id", help="log in the existing user with this user ID")
-    who.add_argument("--email", help="log in the existing user with this email")
-    who.add_argument("--user-id", help="log in or create the user with this user.id")
-    mint.add_argument("--user-email", help="email of the --user-id user")
-    mint.add_argument("--expires", default="7d", help="lifetime, e.g. 10m, 24h, 7d")
-    mint.add_argument("--link", action="store_true", help="print a login URL, not the code")
-    jwt.set_defaults(func=cmd_jwt)
+    add_jwt_commands(sub)
 
     apikey = sub.add_parser("apikey", help="admin API keys: create, list, revoke")
     apikey_sub = apikey.add_subparsers(dest="apikey_action", required=True, parser_class=_Parser)

@@ -11,7 +11,7 @@ HOUR = 3600
 DAY = 24 * HOUR
 MAX_DURATION_SECONDS = 365 * DAY
 GRACE_CHOICES = [
-    ("0", "None — the old secret stops working at once"),
+    ("0", "None — every previous secret stops working at once"),
     (str(HOUR), "1 hour"),
     (str(DAY), "24 hours"),
     (str(7 * DAY), "7 days"),

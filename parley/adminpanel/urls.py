@@ -23,6 +23,11 @@ urlpatterns = [
     path("authentication/jwt/reveal/", views_jwt.jwt_reveal, name="jwt_reveal"),
     path("authentication/jwt/rotate/", views_jwt.jwt_rotate, name="jwt_rotate"),
     path("authentication/jwt/secret/", views_jwt.jwt_paste_secret, name="jwt_paste_secret"),
+    path(
+        "authentication/jwt/revoke-previous/",
+        views_jwt.jwt_revoke_previous,
+        name="jwt_revoke_previous",
+    ),
     path("authentication/jwt/keys/", views_jwt.jwt_add_key, name="jwt_add_key"),
     path("authentication/jwt/jwks/", views_jwt.jwt_jwks_url, name="jwt_jwks_url"),
     path(

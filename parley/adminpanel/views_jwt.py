@@ -13,8 +13,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parley.errors import ParleyError
-from parley.external_auth import admin_services, services, tester
+from parley.external_auth import admin_services, minting, services, tester
 from parley.external_auth.errors import KeyRejected
+from parley.external_auth.secret_strength import find_weakness
 
 from .access import admin_required
 from .forms_jwt import (
@@ -59,6 +60,8 @@ def _render_jwt(
         jwt=row,
         current=current,
         masked=mask(current.secret) if current else "",
+        # Pasted under older, length-only rules: say so, so the admin rotates it.
+        current_weakness=find_weakness(current.secret) if current else None,
         shown_secret=shown_secret,
         shown_reason=shown_reason,
         in_grace=[(s, mask(s.secret)) for s in services.secrets_in_grace()],
@@ -148,11 +151,27 @@ def jwt_paste_secret(request):
     return _render_jwt(request, paste_form=form)
 
 
+@require_POST
+@admin_required
+def jwt_revoke_previous(request):
+    revoked = services.revoke_previous_secrets()
+    if revoked:
+        messages.success(
+            request,
+            f"{revoked} previous secret{'s' if revoked > 1 else ''} revoked: codes signed with "
+            f"{'them' if revoked > 1 else 'it'} are refused from now on. The current secret "
+            "keeps working.",
+        )
+    else:
+        messages.success(request, "No previous secret was still working; nothing to revoke.")
+    return redirect("adminpanel:jwt")
+
+
 def _rotated_message(form: RotateForm, had_secret: bool) -> str:
     if not had_secret:
         return "New secret made."
     if not form.cleaned_data["grace"]:
-        return "New secret made; the previous one stopped working now."
+        return "New secret made; every previous secret stopped working now."
     ends = timezone.localtime(timezone.now() + form.grace_period())
     until = dateformat.format(ends, "j M Y, H:i T")
     return f"New secret made; the previous one keeps working until {until}."
@@ -268,7 +287,7 @@ def integration_login_link(request):
         return _render_integration(request, form=form)
     lifetime = form.lifetime_delta()
     try:
-        link = admin_services.mint_login_url(user=user, lifetime=lifetime)
+        link = minting.mint_login_url(user=user, lifetime=lifetime)
     except ParleyError as error:
         form.add_error(None, error.user_message)
         return _render_integration(request, form=form)

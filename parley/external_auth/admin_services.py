@@ -1,24 +1,18 @@
-"""What the admin panel needs beyond services.py: key summaries, jti look-ups, login links."""
+"""What the admin panel needs beyond services.py: key summaries, jti and user look-ups."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from urllib.parse import urlencode
+from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from django.conf import settings
 
 from parley.accounts import services as accounts
 from parley.accounts.models import User
-from parley.errors import UserDeactivated, ValidationFailed
 
-from .errors import JwtDisabled, KeyRejected
+from .errors import KeyRejected
 from .keys import PublicKey as VerifyingKey
 from .keys import algorithms_for, parse_public_key_pem
-from .minting import mint_code
 from .models import PublicKey
 from .replay import is_jti_used
-from .services import current_secret, get_jwt_settings
-from .urls_cleaning import PARAM
 
 _ALGORITHM_ORDER = ("RS", "PS", "ES", "Ed")
 
@@ -89,40 +83,3 @@ def find_user(*, id_or_email: str) -> User | None:
     if not text:
         return None
     return User.objects.filter(public_id=text).first() or accounts.find_user_by_email(text)
-
-
-def mint_login_url(*, user: User, lifetime: timedelta) -> str:
-    """A `{PUBLIC_URL}/?externalAuthCode=…` link that logs `user` in by id, signed with the
-    current secret and carrying the expected `iss`/`aud`, so the instance accepts it."""
-    jwt_settings = get_jwt_settings()
-    if not jwt_settings.enabled:
-        raise JwtDisabled(
-            "JWT login is off",
-            user_message="Turn JWT login on first: a link made now would be refused.",
-        )
-    secret = current_secret()
-    if secret is None:
-        raise ValidationFailed(
-            "no current secret", user_message="There is no JWT secret yet: turn JWT login on."
-        )
-    if not user.is_active:
-        raise UserDeactivated(
-            f"user {user.public_id} is deactivated",
-            user_message=f"{user} is deactivated: reactivate them before making a link.",
-        )
-    limit = jwt_settings.max_lifetime_seconds
-    if limit is not None and lifetime.total_seconds() > limit:
-        raise ValidationFailed(
-            f"lifetime {lifetime} exceeds the maximum {limit} s",
-            user_message=(
-                "This lifetime is longer than the maximum lifetime set in the JWT policy, "
-                "so the link would be refused. Pick a shorter one."
-            ),
-        )
-    payload: dict = {"id": user.public_id}
-    if jwt_settings.issuer:
-        payload["iss"] = jwt_settings.issuer
-    if jwt_settings.audience:
-        payload["aud"] = jwt_settings.audience
-    code = mint_code(payload=payload, secret=secret.secret, expires_in=lifetime)
-    return f"{settings.PUBLIC_URL}/?{urlencode({PARAM: code})}"

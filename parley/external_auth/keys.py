@@ -21,6 +21,7 @@ from jwt.exceptions import InvalidKeyError
 from jwt.utils import is_pem_format, is_ssh_key
 
 from .errors import KeyRejected
+from .secret_strength import GENERATE_HINT, check_secret_strength
 
 MIN_ADMIN_SECRET_BYTES = 32
 MAX_ADMIN_SECRET_CHARS = 512  # JwtSecret.secret's max_length
@@ -209,7 +210,8 @@ def generate_secret() -> str:
 
 
 def validate_admin_secret(text: str) -> str:
-    """Check a secret an admin pasted; returns it without surrounding whitespace."""
+    """Check a secret an admin pasted (shape, length, not guessable); returns it without
+    surrounding whitespace."""
     if not isinstance(text, str):
         raise KeyRejected(f"secret is a {type(text).__name__}, not text")
     pasted, text = text, text.strip()
@@ -233,10 +235,10 @@ def validate_admin_secret(text: str) -> str:
         raise KeyRejected(
             f"secret is {size} bytes, fewer than {MIN_ADMIN_SECRET_BYTES}",
             user_message=(
-                f"The secret must be at least {MIN_ADMIN_SECRET_BYTES} bytes long. "
-                "Use Generate to get a strong one."
+                f"The secret must be at least {MIN_ADMIN_SECRET_BYTES} bytes long. {GENERATE_HINT}"
             ),
         )
+    check_secret_strength(text)
     return text
 
 

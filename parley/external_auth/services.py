@@ -60,7 +60,10 @@ def disable_jwt() -> None:
 
 def rotate_secret(*, grace: timedelta = DEFAULT_GRACE, new_secret: str | None = None) -> str:
     """Make a new current secret; the old one keeps verifying for `grace`. Returns the new
-    secret. `new_secret` is an admin-pasted one (validated) instead of a generated one."""
+    secret. `new_secret` is an admin-pasted one (validated) instead of a generated one.
+
+    No grace is the emergency rotation after a leak: then every earlier secret still in
+    its grace stops too, since the leaked one may be among them."""
     if grace < timedelta(0) or grace > MAX_GRACE:
         raise ValidationFailed(
             f"grace {grace} out of range",
@@ -69,11 +72,26 @@ def rotate_secret(*, grace: timedelta = DEFAULT_GRACE, new_secret: str | None = 
     secret = generate_secret() if new_secret is None else validate_admin_secret(new_secret)
     now = timezone.now()
     with transaction.atomic():
+        if not grace:
+            _end_graces(now)
         JwtSecret.objects.filter(retired_at__isnull=True).update(
             retired_at=now, valid_until=now + grace
         )
         JwtSecret.objects.create(secret=secret)
     return secret
+
+
+def revoke_previous_secrets() -> int:
+    """End the grace of every rotated-out secret now: codes signed with them are refused
+    from the next request on. The current secret keeps working. Returns how many ended."""
+    with transaction.atomic():
+        return _end_graces(timezone.now())
+
+
+def _end_graces(now) -> int:
+    return JwtSecret.objects.filter(retired_at__isnull=False, valid_until__gt=now).update(
+        valid_until=now
+    )
 
 
 def add_public_key(*, pem: str, kid: str = "") -> PublicKey:

@@ -13,6 +13,7 @@ ACTIONS = [
     ("adminpanel:jwt_reveal", {}),
     ("adminpanel:jwt_rotate", {}),
     ("adminpanel:jwt_paste_secret", {}),
+    ("adminpanel:jwt_revoke_previous", {}),
     ("adminpanel:jwt_add_key", {}),
     ("adminpanel:jwt_remove_key", {"key_id": 1}),
     ("adminpanel:jwt_policy", {}),
