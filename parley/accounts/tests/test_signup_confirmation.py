@@ -203,6 +203,19 @@ def test_a_jwt_upsert_with_the_id_of_a_signup_awaiting_its_code_creates_the_jwt_
     assert not User.objects.filter(email_normalized="waiting@example.com").exists()
 
 
+def test_a_jwt_user_whose_email_changes_to_that_of_a_signup_awaiting_its_code_gets_it(
+    jwt_login,
+):
+    jwt_login(Client(), {"user": {"id": "crm-5", "email": "old@example.com"}})
+    sign_up("new@example.com")
+
+    response = jwt_login(Client(), {"user": {"id": "crm-5", "email": "new@example.com"}})
+
+    assert response.status_code == 303
+    assert User.objects.get(public_id="crm-5").email == "new@example.com"
+    assert not User.objects.filter(status=Status.UNCONFIRMED).exists()
+
+
 def test_an_admin_creates_a_user_with_the_email_of_a_signup_awaiting_its_code(admin_client):
     sign_up("wanted@example.com")
 
