@@ -152,7 +152,7 @@ def _users() -> QuerySet[User]:
     return User.objects.exclude(status=Status.UNCONFIRMED)
 
 
-def _replace_unconfirmed(*, email: str | None = None, public_id: str | None = None) -> None:
+def replace_unconfirmed(*, email: str | None = None, public_id: str | None = None) -> None:
     """Remove email signups awaiting their code that hold this email or public id: they never
     proved the mailbox, so they never block a real user."""
     holders = Q(email_normalized=normalize_email(email)) if email else Q()
@@ -187,7 +187,7 @@ def create_user(
     if role not in Role.values:
         raise ValidationFailed(f"unknown role {role!r}", user_message="Unknown role.")
     with seat_transaction() as locked:
-        _replace_unconfirmed(email=email, public_id=public_id)
+        replace_unconfirmed(email=email, public_id=public_id)
         if email and email_in_use(email):
             raise EmailTaken(f"email {normalize_email(email)} already in use")
         if public_id is not None and User.objects.filter(public_id=public_id).exists():
@@ -313,7 +313,7 @@ def update_email(*, user: User, email: str | None) -> User:
     with transaction.atomic():
         if email and email_in_use(email, exclude=user):
             raise EmailTaken(f"email {normalize_email(email)} already in use")
-        _replace_unconfirmed(email=email)
+        replace_unconfirmed(email=email)
         user.email = email
         user.save(update_fields=["email", "email_normalized"])
         # allauth looks up its own EmailAddress rows first: drop the old address so it

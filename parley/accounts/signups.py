@@ -36,9 +36,7 @@ def create_signup(*, email: str) -> User:
     email = services.clean_email(email, required=True)
     remove_expired_signups()
     with transaction.atomic():
-        User.objects.filter(
-            email_normalized=normalize_email(email), status=Status.UNCONFIRMED
-        ).delete()
+        services.replace_unconfirmed(email=email)
         if services.email_in_use(email):
             raise EmailTaken(f"email {normalize_email(email)} already in use")
         user = User(
