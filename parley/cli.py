@@ -90,10 +90,11 @@ def cmd_seats(args):
 
 
 def cmd_users_list(args):
-    from parley.accounts.models import User
+    from parley.accounts import services
 
     migrate_database()
-    users = User.objects.order_by("created_at", "id")
+    # Email signups still awaiting their code too ("unconfirmed"): the operator's full view.
+    users = services.search_users(include_unconfirmed=True).order_by("created_at", "id")
     if args.json:
         print(json.dumps([_user_json(u) for u in users], indent=2))
         return

@@ -61,6 +61,15 @@ class UserDeactivated(AuthError):
     user_message = "Your account has been deactivated. Please contact your administrator."
 
 
+class SignupExpired(AuthError):
+    code = "signup_expired"
+    status = 410
+    user_message = (
+        "This sign-up is no longer waiting for its code: it expired, or a newer sign-up for "
+        "the same address replaced it. Please sign up again."
+    )
+
+
 class LoginLinkInvalid(AuthError):
     code = "login_link_invalid"
     status = 401

@@ -179,10 +179,17 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 5
+# An email signup waits this long for its code before it is removed: the code's lifetime
+# plus a margin, so a code typed in its last second still finds its signup.
+UNCONFIRMED_SIGNUP_LIFETIME = ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT + 5 * 60
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
-ACCOUNT_FORMS = {"login": "parley.accounts.adapter.EmailLoginForm"}
+ACCOUNT_FORMS = {
+    "login": "parley.accounts.adapter.EmailLoginForm",
+    "signup": "parley.accounts.adapter.EmailSignupForm",
+    "confirm_email_verification_code": "parley.accounts.adapter.ConfirmSignupCodeForm",
+}
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_GET = False

@@ -3,17 +3,30 @@ the audit log (DESIGN §3, §4.5), and never tell a visitor whether an account e
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.forms import LoginForm
+from allauth.account.forms import (
+    BaseConfirmCodeForm,
+    ConfirmEmailVerificationCodeForm,
+    LoginForm,
+    SignupForm,
+)
+from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+from allauth.account.stages import LoginStage
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
-from parley.errors import EmailLoginDisabled, ParleyError, SeatLimitReached, UserDeactivated
+from parley.errors import (
+    EmailLoginDisabled,
+    ParleyError,
+    SeatLimitReached,
+    SignupExpired,
+    UserDeactivated,
+)
 from parley.web.errors import render_error
 
-from . import services
-from .models import CreatedVia, Role
+from . import services, signups
+from .models import Role, Status
 
 # Mail templates (under templates/account/email/) sent instead of a login code when the
 # address may not log in by email. The web page looks the same either way (no enumeration);
@@ -35,13 +48,23 @@ class RateLimited(ParleyError):
     user_message = "Too many attempts. Please wait a few minutes and try again."
 
 
-def signup_refusal() -> ParleyError | None:
-    """Why a new person cannot sign up by email right now, or None when they can."""
+def signup_switched_off() -> ParleyError | None:
+    """Why the admin's settings refuse signup by email now, or None when they allow it."""
     instance = services.get_instance_settings()
     if not instance.email_login_enabled:
         return EmailLoginDisabled("signup refused: email login is switched off")
     if not instance.email_signup_allowed:
         return SignupClosed("signup refused: email signup is switched off")
+    return None
+
+
+def signup_refusal() -> ParleyError | None:
+    """Why a new person cannot sign up by email right now, or None when they can. Seats are
+    counted here only to say so up front: the seat is taken when the code is confirmed
+    (TakeSeatStage), and that is the check that holds."""
+    refusal = signup_switched_off()
+    if refusal is not None:
+        return refusal
     usage = services.seat_usage()
     if usage.free is not None and usage.free <= 0:
         return SeatLimitReached(f"signup refused: no free seat ({usage})")
@@ -58,15 +81,19 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         try:
-            return services.create_user(
-                email=form.cleaned_data.get("email"), created_via=CreatedVia.EMAIL
-            )
+            return signups.create_signup(email=form.cleaned_data.get("email"))
         except ParleyError as error:
             raise ImmediateHttpResponse(_failed(request, error, public_user_id="")) from None
 
+    def get_login_stages(self):
+        return [*super().get_login_stages(), "parley.accounts.adapter.TakeSeatStage"]
+
     def pre_login(self, request, user, **kwargs):
-        # Runs after the code was checked (login by code) or right after signup, before the
-        # session exists: the last moment to refuse, whatever changed since the code was sent.
+        if user.status == Status.UNCONFIRMED:
+            # Right after signup: no session comes before TakeSeatStage confirms the code.
+            return None
+        # Runs after the code was checked (login by code), before the session exists: the
+        # last moment to refuse, whatever changed since the code was sent.
         instance = services.get_instance_settings()
         if not instance.email_login_enabled and user.role != Role.ADMIN:
             error = EmailLoginDisabled("email login is switched off")
@@ -130,6 +157,58 @@ class EmailLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.signup_open = signup_refusal() is None
+
+
+class EmailSignupForm(SignupForm):
+    """/accounts/signup/. A signup still awaiting its code does not count as an account:
+    signing up again with its address replaces it (signups.create_signup) instead of
+    sending the "you already have an account" mail."""
+
+    def validate_unique_email(self, value):
+        if services.find_user_by_email(value) is None:
+            self.account_already_exists = False
+            return value
+        return super().validate_unique_email(value)
+
+
+class ConfirmSignupCodeForm(ConfirmEmailVerificationCodeForm):
+    """The signup code page. allauth cannot finish a signup that was removed while its code
+    was out (a newer signup, a JWT login or an admin took the address): the right code then
+    shows why, instead of failing on the missing user."""
+
+    def clean_code(self):
+        if self.user is not None:
+            return super().clean_code()
+        # Only the code check: the parent's "is the address free" check would blame the
+        # address on whoever holds it now.
+        BaseConfirmCodeForm.clean_code(self)
+        request = _current_request()
+        process = EmailVerificationProcess.resume(request)
+        if process is not None:
+            process.abort()  # ends the pending signup in this session
+        error = SignupExpired(f"signup code for {self.email} confirmed, but the signup was removed")
+        raise ImmediateHttpResponse(_failed(request, error, public_user_id=""))
+
+
+class TakeSeatStage(LoginStage):
+    """The last step of an email signup, after allauth checked its code and before the
+    session exists: the signup takes its seat now, or the person sees why not."""
+
+    key = "parley_take_seat"
+
+    def handle(self):
+        user = self.login.user
+        if user is None or user.status != Status.UNCONFIRMED:
+            return None, True
+        try:
+            refusal = signup_switched_off()
+            if refusal is not None:
+                signups.discard_signup(user=user)
+                raise refusal
+            self.login.user = signups.confirm_signup(user=user)
+        except ParleyError as error:
+            return _failed(self.request, error, user.public_id), False
+        return None, True
 
 
 def _current_request():

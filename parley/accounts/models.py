@@ -7,6 +7,9 @@ from django.db import models
 class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     DEACTIVATED = "deactivated", "Deactivated"
+    # An email signup whose code was not confirmed yet: no seat, no login, and it expires
+    # (parley.accounts.signups). Everywhere else it counts as no user at all.
+    UNCONFIRMED = "unconfirmed", "Awaiting email confirmation"
 
 
 class Role(models.TextChoices):

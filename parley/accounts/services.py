@@ -1,5 +1,8 @@
 """Users and seats: the one place every path (email signup, admin, CLI, JWT, API) creates,
-reactivates, changes or deletes users, so the seat rule of DESIGN §2 always holds."""
+reactivates, changes or deletes users, so the seat rule of DESIGN §2 always holds.
+
+An email signup awaiting its code (Status.UNCONFIRMED, see signups.py) is no user here: the
+look-ups skip it, and creating a user or changing an email replaces it."""
 
 import secrets
 from contextlib import contextmanager
@@ -71,7 +74,8 @@ def seat_usage() -> SeatUsage:
     return SeatUsage(used=seats_used(), limit=get_instance_settings().seat_limit)
 
 
-def _require_free_seat(locked: InstanceSettings) -> None:
+def require_free_seat(locked: InstanceSettings) -> None:
+    """Inside seat_transaction(): raise SeatLimitReached unless a seat is free."""
     if locked.seat_limit is None:
         return
     used = seats_used()
@@ -133,7 +137,7 @@ def clean_public_id(public_id: str) -> str:
     return public_id
 
 
-def _new_public_id() -> str:
+def new_public_id() -> str:
     # Short numeric ids, as admins and integrators expect ("id": 1234 in a token). Random
     # rather than sequential so they never collide with ids a JWT integrator chose.
     for digits in (7, 8, 9, 10, 12):
@@ -143,8 +147,23 @@ def _new_public_id() -> str:
     raise RuntimeError("could not find a free public id")
 
 
+def _users() -> QuerySet[User]:
+    """Every user but email signups still awaiting their code."""
+    return User.objects.exclude(status=Status.UNCONFIRMED)
+
+
+def replace_unconfirmed(*, email: str | None = None, public_id: str | None = None) -> None:
+    """Remove email signups awaiting their code that hold this email or public id: they never
+    proved the mailbox, so they never block a real user."""
+    holders = Q(email_normalized=normalize_email(email)) if email else Q()
+    if public_id is not None:
+        holders |= Q(public_id=public_id)
+    if holders:
+        User.objects.filter(holders, status=Status.UNCONFIRMED).delete()
+
+
 def email_in_use(email: str, *, exclude: User | None = None) -> bool:
-    qs = User.objects.filter(email_normalized=normalize_email(email))
+    qs = _users().filter(email_normalized=normalize_email(email))
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return qs.exists()
@@ -168,13 +187,14 @@ def create_user(
     if role not in Role.values:
         raise ValidationFailed(f"unknown role {role!r}", user_message="Unknown role.")
     with seat_transaction() as locked:
+        replace_unconfirmed(email=email, public_id=public_id)
         if email and email_in_use(email):
             raise EmailTaken(f"email {normalize_email(email)} already in use")
         if public_id is not None and User.objects.filter(public_id=public_id).exists():
             raise UserIdTaken(f"public id {public_id!r} already in use")
-        _require_free_seat(locked)
+        require_free_seat(locked)
         user = User(
-            public_id=public_id or _new_public_id(),
+            public_id=public_id or new_public_id(),
             email=email,
             created_via=created_via,
             role=role,
@@ -190,17 +210,21 @@ def create_user(
 
 
 def get_user(*, public_id: str) -> User:
-    try:
-        return User.objects.get(public_id=public_id)
-    except User.DoesNotExist:
-        raise NotFound(f"no user with id {public_id!r}") from None
+    user = find_user_by_public_id(public_id)
+    if user is None:
+        raise NotFound(f"no user with id {public_id!r}")
+    return user
+
+
+def find_user_by_public_id(public_id: str) -> User | None:
+    return _users().filter(public_id=public_id).first()
 
 
 def find_user_by_email(email: str) -> User | None:
     normalized = normalize_email(email)
     if not normalized:
         return None
-    return User.objects.filter(email_normalized=normalized).first()
+    return _users().filter(email_normalized=normalized).first()
 
 
 def deactivate_user(*, user: User) -> User:
@@ -221,7 +245,7 @@ def reactivate_user(*, user: User) -> User:
         user = User.objects.get(pk=user.pk)
         if user.status == Status.ACTIVE:
             return user
-        _require_free_seat(locked)
+        require_free_seat(locked)
         user.status = Status.ACTIVE
         user.save(update_fields=["status"])
     return user
@@ -289,6 +313,7 @@ def update_email(*, user: User, email: str | None) -> User:
     with transaction.atomic():
         if email and email_in_use(email, exclude=user):
             raise EmailTaken(f"email {normalize_email(email)} already in use")
+        replace_unconfirmed(email=email)
         user.email = email
         user.save(update_fields=["email", "email_normalized"])
         # allauth looks up its own EmailAddress rows first: drop the old address so it
@@ -303,9 +328,11 @@ def search_users(
     status: str = "",
     created_via: str = "",
     last_login_method: str = "",
+    include_unconfirmed: bool = False,
 ) -> QuerySet[User]:
-    """Users matching an admin's search: `query` is a public id (exact) or part of an email."""
-    users = User.objects.all()
+    """Users matching an admin's search: `query` is a public id (exact) or part of an email.
+    Email signups awaiting their code only with `include_unconfirmed` (the CLI's full list)."""
+    users = User.objects.all() if include_unconfirmed else _users()
     query = query.strip()
     if query:
         users = users.filter(

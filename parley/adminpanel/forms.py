@@ -10,9 +10,13 @@ def _any(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
+# Email signups awaiting their code are no users yet, so the users list never shows them.
+USER_STATUSES = [(value, label) for value, label in Status.choices if value != Status.UNCONFIRMED]
+
+
 class UserFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=255, strip=True)
-    status = forms.ChoiceField(required=False, choices=_any("Any status", Status.choices))
+    status = forms.ChoiceField(required=False, choices=_any("Any status", USER_STATUSES))
     created_via = forms.ChoiceField(
         required=False, choices=_any("Created any way", CreatedVia.choices)
     )

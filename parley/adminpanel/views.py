@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parley.accounts import login_links, services
+from parley.accounts import login_links, services, signups
 from parley.accounts.models import CreatedVia, Role, User
 from parley.audit.models import AuthEvent
 from parley.audit.services import EventFilter, list_events
@@ -91,6 +91,7 @@ def users(request):
         page_obj=_paginate(request, matching),
         filtered=any(filters.values()),
         usage=services.seat_usage(),
+        pending_signups=signups.count_pending_signups(),
     )
 
 

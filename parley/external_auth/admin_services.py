@@ -82,4 +82,4 @@ def find_user(*, id_or_email: str) -> User | None:
     text = id_or_email.strip()
     if not text:
         return None
-    return User.objects.filter(public_id=text).first() or accounts.find_user_by_email(text)
+    return accounts.find_user_by_public_id(text) or accounts.find_user_by_email(text)

@@ -76,13 +76,13 @@ def _check_named_user(payload: dict) -> None:
             error.reason, user_message=f"The code would be refused: {error.reason}."
         ) from None
     if isinstance(identity, LookupById):
-        user = User.objects.filter(public_id=identity.public_id).first()
+        user = accounts.find_user_by_public_id(identity.public_id)
         missing = f"No user has the ID {identity.public_id!r}"
     elif isinstance(identity, LookupByEmail):
         user = accounts.find_user_by_email(identity.email)
         missing = f"No user has the email address {identity.email!r}"
     else:  # user.id: logs in the user with that id, or creates one
-        user, missing = User.objects.filter(public_id=identity.user_id).first(), ""
+        user, missing = accounts.find_user_by_public_id(identity.user_id), ""
     if user is None and missing:
         raise ValidationFailed(
             missing, user_message=f"{missing}, so the code would be refused (user_not_found)."

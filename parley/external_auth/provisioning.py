@@ -43,12 +43,15 @@ def provision_user(*, identity, link_by_email: bool) -> Provisioned:
 
 
 def _by_public_id(public_id: str) -> User | None:
-    """The user with this public id, or None. One row by a unique column: a raw query
+    """The user with this public id, or None; an email signup awaiting its code is none
+    (accounts.services.create_user replaces it). One row by a unique column: a raw query
     (through User.objects.raw, so the row becomes a User exactly as the ORM makes it),
     because building the ORM query cost more than running it (bench/README.md)."""
-    table, column = (connection.ops.quote_name(n) for n in (User._meta.db_table, "public_id"))
-    sql = f"SELECT * FROM {table} WHERE {column} = %s"  # noqa: S608 - names, not values
-    found = list(User.objects.raw(sql, [public_id]))
+    table, column, status = (
+        connection.ops.quote_name(n) for n in (User._meta.db_table, "public_id", "status")
+    )
+    sql = f"SELECT * FROM {table} WHERE {column} = %s AND {status} <> %s"  # noqa: S608 - names
+    found = list(User.objects.raw(sql, [public_id, Status.UNCONFIRMED]))
     return found[0] if found else None
 
 

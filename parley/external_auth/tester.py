@@ -247,7 +247,7 @@ def _predict(identity, *, link_by_email: bool) -> Prediction:
     """provisioning.provision_user's decision, made from look-ups alone (a parity test keeps
     the two in step)."""
     if isinstance(identity, LookupById):
-        user = User.objects.filter(public_id=identity.public_id).first()
+        user = accounts.find_user_by_public_id(identity.public_id)
         if user is None:
             return _refused(UserNotFound(f"no user with id {identity.public_id!r}"))
         return _log_in(user)
@@ -256,7 +256,7 @@ def _predict(identity, *, link_by_email: bool) -> Prediction:
         if user is None:
             return _refused(UserNotFound(f"no user with email {identity.email!r}"))
         return _log_in(user)
-    user = User.objects.filter(public_id=identity.user_id).first()
+    user = accounts.find_user_by_public_id(identity.user_id)
     if user is not None:
         return _log_in(user, notes=_refresh_notes(user, identity))
     holder = accounts.find_user_by_email(identity.email) if identity.email else None

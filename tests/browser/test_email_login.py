@@ -73,3 +73,28 @@ def test_new_person_signs_up_from_the_login_page(page, live_server, db):
 
     expect(page.get_by_role("heading", name="Welcome, taylor@example.com")).to_be_visible()
     assert User.objects.get(email="taylor@example.com").created_via == CreatedVia.EMAIL
+
+
+def test_two_people_sign_up_for_the_last_seat_and_the_first_to_confirm_gets_it(
+    page, browser, live_server, db
+):
+    from parley.accounts import services
+
+    services.set_seat_limit(limit=1)
+    other = browser.new_context(base_url=live_server.url).new_page()
+    for person, email in ((page, "first@example.com"), (other, "second@example.com")):
+        person.goto(f"{live_server.url}/accounts/signup/")
+        person.get_by_label("Email address").fill(email)
+        person.get_by_role("button", name="Create account").click()
+        expect(person.get_by_role("heading", name="Confirm your email")).to_be_visible()
+
+    page.get_by_label("Code").fill(mailed_code(page, "first@example.com"))
+    page.get_by_role("button", name="Confirm and log in").click()
+    expect(page.get_by_role("heading", name="Welcome, first@example.com")).to_be_visible()
+
+    other.get_by_label("Code").fill(mailed_code(other, "second@example.com"))
+    other.get_by_role("button", name="Confirm and log in").click()
+    expect(other.get_by_text("All seats on this Parley instance are taken")).to_be_visible()
+    expect(other.get_by_text(re.compile(r"quote reference \S+"))).to_be_visible()
+    other.context.close()
+    assert str(services.seat_usage()) == "1/1"

@@ -6,25 +6,14 @@ import time
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from parley.accounts import services
-from parley.accounts.models import CreatedVia, LoginMethod, Role, User
+from parley.accounts.models import CreatedVia, LoginMethod, Role, Status, User
 from parley.audit.models import AuthEvent, Method, Outcome
 
-LOGIN = "/accounts/login/"
-CONFIRM = "/accounts/login/code/confirm/"
-SIGNUP = "/accounts/signup/"
-VERIFY = "/accounts/confirm-email/"
-CODE_IN_MAIL = re.compile(r"^ {4}([A-Z0-9]{4}-[A-Z0-9]{4})$", re.M)
+from .email_flow import CODE_IN_MAIL, CONFIRM, LOGIN, SIGNUP, VERIFY, code_from, logged_in_user
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # allauth keeps rate limits in the cache; every test client comes from 127.0.0.1.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.fixture
@@ -38,18 +27,8 @@ def request_code(client, email):
     return client.post(LOGIN, {"login": email})
 
 
-def code_from(message) -> str:
-    return CODE_IN_MAIL.search(message.body).group(1)
-
-
 def events():
     return list(AuthEvent.objects.order_by("id").values_list("method", "outcome", "reason"))
-
-
-def logged_in_user(client):
-    from django.contrib.auth import get_user
-
-    return get_user(client)
 
 
 def set_instance(**fields):
@@ -106,12 +85,15 @@ def test_new_person_signs_up_confirms_the_code_and_is_logged_in(client, db):
     assert response.status_code == 302 and response["Location"] == VERIFY
     user = User.objects.get()
     assert user.created_via == CreatedVia.EMAIL and user.role == Role.MEMBER
+    assert user.status == Status.UNCONFIRMED and services.seat_usage().used == 0
     assert logged_in_user(client).is_anonymous
     assert mail.outbox[0].subject == "[Parley] Your confirmation code"
 
     response = client.post(VERIFY, {"code": code_from(mail.outbox[0])})
     assert response.status_code == 302 and response["Location"] == "/"
     assert logged_in_user(client) == user
+    user.refresh_from_db()
+    assert user.status == Status.ACTIVE and services.seat_usage().used == 1
     assert events() == [(Method.EMAIL, Outcome.SUCCESS, "ok")]
 
     # Next time the same person just logs in with a code: no second verification.
@@ -356,23 +338,6 @@ def test_signup_when_no_seat_is_free_is_refused_and_takes_no_seat(client, make_u
     assert User.objects.count() == 1
     assert mail.outbox == []
     assert events() == [(Method.EMAIL, Outcome.FAILURE, "seat_limit_reached")]
-
-
-def test_signup_losing_the_race_for_the_last_seat_shows_the_error_page(
-    client, make_user, monkeypatch
-):
-    make_user(email="first@example.com")
-    services.set_seat_limit(limit=1)
-    # The signup page said a seat was free; by the time the user is created it is gone.
-    monkeypatch.setattr("parley.accounts.adapter.signup_refusal", lambda: None)
-
-    response = client.post(SIGNUP, {"email": "second@example.com"})
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert "All seats" in page
-    assert User.objects.count() == 1
-    event = AuthEvent.objects.get()
-    assert event.reason == "seat_limit_reached" and event.reference in page
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from parley.accounts import services as accounts
-from parley.accounts.models import CreatedVia, User
+from parley.accounts.models import CreatedVia
 
 from .. import schemas, services
 from ..errors import UserIdTaken
@@ -42,7 +42,7 @@ def list_users(
 @router.post("/users", response={201: UserOut, 409: Error, 422: Error, **AUTH_ERRORS})
 def create_user(request, body: UserCreate):
     """Create an active user; takes a seat (409 `seat_limit_reached` when none is free)."""
-    if body.id is not None and User.objects.filter(public_id=body.id).exists():
+    if body.id is not None and accounts.find_user_by_public_id(body.id) is not None:
         raise UserIdTaken(f"public id {body.id!r} already in use")
     user = accounts.create_user(
         email=body.email,
