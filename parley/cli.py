@@ -44,8 +44,11 @@ def cmd_serve(args):
     from granian.constants import Interfaces
 
     from parley.accounts.bootstrap import ensure_admin_login_link
+    from parley.external_auth.ratelimit import retired_setting_warning
 
     migrate_database()
+    if warning := retired_setting_warning():
+        print(f"Warning: {warning}", file=sys.stderr, flush=True)
     link = ensure_admin_login_link()
     print(f"Parley is starting on http://{args.host}:{args.port}/", flush=True)
     if link:

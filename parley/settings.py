@@ -242,8 +242,9 @@ LOGGING = {
     },
 }
 
-# External Authentication: failed code verifications allowed per client address in 5 min.
-PARLEY_JWT_FAILURE_LIMIT = env.int("PARLEY_JWT_FAILURE_LIMIT", default=30)
+# Retired: the failed-login limit and its window are instance settings (JwtSettings). Read
+# only so `parley serve` can warn an operator who still sets it that it has no effect.
+PARLEY_JWT_FAILURE_LIMIT_RETIRED = env.str("PARLEY_JWT_FAILURE_LIMIT", default="")
 
 # Operations (parley/ops): /metrics answers only with `Authorization: Bearer <this token>`;
 # unset, /metrics is off (404). /healthz and /readyz are always on and reveal nothing.

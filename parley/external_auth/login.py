@@ -11,7 +11,7 @@ from parley.accounts.models import LoginMethod, User
 from parley.accounts.sessions import log_user_in, write_session_now
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
-from parley.errors import AuthError
+from parley.errors import AuthError, ParleyError, ServiceUnavailable
 
 from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
@@ -19,7 +19,7 @@ from .errors import JwtDisabled, RateLimited
 from .provisioning import provision_user
 from .replay import consume_jti
 from .services import verification_config
-from .verify import VerifiedToken, verify_token
+from .verify import VerifiedToken, verify_claims, verify_jws
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,31 @@ def log_in_with_code(
     a login is one write transaction: the session middleware has nothing left to save.
 
     On failure the AuthError is re-raised with `.reference` set to its audit event, and any
-    session on `request` is ended: an invalid code never keeps or creates a session.
+    session on `request` is ended: an invalid code never keeps or creates a session. A
+    backing service that is gone (ServiceUnavailable, 503) is audited and raised the same way.
+    Over the failure limit, only codes that do not verify are refused (RateLimited).
     """
     now = time.time()
     ip = audit.client_ip(request)
-    verified = identity = None
+    jwt_settings = verified = identity = None
+    signed = False
     try:
-        ratelimit.check(ip)
         jwt_settings, keys, policy = verification_config(now=now)
-        if not jwt_settings.enabled:
-            raise JwtDisabled("External Authentication (JWT) is switched off")
-        verified = verify_token(token=code, keys=keys, policy=policy, now=now)
+        try:
+            if not jwt_settings.enabled:
+                raise JwtDisabled("External Authentication (JWT) is switched off")
+            jws = verify_jws(token=code, keys=keys, now=now)
+        except AuthError as error:
+            ratelimit.refuse_if_over_limit(
+                ip=ip,
+                limit=jwt_settings.failure_limit,
+                window_seconds=jwt_settings.failure_window_seconds,
+                now=now,
+                refused=error,
+            )
+            raise
+        signed = True
+        verified = verify_claims(jws=jws, policy=policy, now=now)
         identity = parse_identity(payload=verified.payload)
         with transaction.atomic():
             if jwt_settings.one_time_jti and verified.jti is not None:
@@ -74,21 +88,23 @@ def log_in_with_code(
             event = _record(request, verified, Outcome.SUCCESS, "ok", user.public_id, notes)
             if start_session and session_response is not None:
                 write_session_now(request, session_response)  # last: nothing can fail after
-    except AuthError as error:
+    except (AuthError, ServiceUnavailable) as error:
         if start_session and getattr(request, "user", None) is not None:
             if request.user.is_authenticated:
                 logout(request)
-        # The audit event first: counting below can fail (a Redis outage answers 503), and
-        # the attempt must be on record either way.
-        event = _record(
-            request, verified, Outcome.FAILURE, error.code, _named_id(identity), [error.reason]
+        # Only codes whose signature did not verify count: they are what guessing produces.
+        # A genuine code refused for want of a seat says nothing about the sender.
+        guessed = isinstance(error, AuthError) and not signed and not isinstance(error, RateLimited)
+        failure = _audit_failure(
+            request,
+            error,
+            verified=verified,
+            public_user_id=_named_id(identity),
+            count_for=(ip, jwt_settings.failure_window_seconds, now) if guessed else None,
         )
-        error.reference = event.reference
-        # Only codes that failed verification count: they are what guessing produces. A
-        # genuine code refused for want of a seat says nothing about the sender.
-        if verified is None and not isinstance(error, RateLimited):
-            ratelimit.count_failure(ip)
-        raise
+        if failure is error:
+            raise
+        raise failure from error
     return JwtLogin(
         user=user,
         created=provisioned.created,
@@ -97,13 +113,38 @@ def log_in_with_code(
     )
 
 
-def record_rejection(request, error: AuthError) -> AuthError:
-    """Audit a code refused before verification (e.g. two codes in one URL)."""
+def record_rejection(request, error: AuthError) -> ParleyError:
+    """Audit a code refused before verification (e.g. two codes in one URL); it counts as a
+    failed guess. Returns the error to raise (a 503 when the count cannot be kept)."""
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)
-    event = _record(request, None, Outcome.FAILURE, error.code, "", [error.reason])
+    now = time.time()
+    window = verification_config(now=now)[0].failure_window_seconds
+    return _audit_failure(
+        request,
+        error,
+        verified=None,
+        public_user_id="",
+        count_for=(audit.client_ip(request), window, now),
+    )
+
+
+def _audit_failure(request, error, *, verified, public_user_id, count_for) -> ParleyError:
+    """Count the failure when `count_for` (ip, window, now) is given, and write its audit
+    event; the error, with `.reference` set, is the one to answer with.
+
+    Every attempt is on record, also when counting it fails: Redis down makes the count a
+    503 (parley/ops/cache.py), and that 503 is the attempt's outcome and audit reason."""
+    notes = [error.reason]
+    if count_for is not None:
+        ip, window_seconds, now = count_for
+        try:
+            ratelimit.count_failure(ip=ip, window_seconds=window_seconds, now=now)
+        except ServiceUnavailable as unavailable:
+            notes.append(f"not counted: {unavailable.reason}")
+            error = unavailable
+    event = _record(request, verified, Outcome.FAILURE, error.code, public_user_id, notes)
     error.reference = event.reference
-    ratelimit.count_failure(audit.client_ip(request))
     return error
 
 

@@ -1,30 +1,52 @@
-"""Failed verifications are limited per client address, in the shared cache."""
+"""Codes that fail verification, counted per client address in the shared cache, in fixed
+windows of the admin's `failure_window_seconds` (DESIGN §4.4)."""
 
 from django.conf import settings
 from django.core.cache import cache
 
+from parley.errors import AuthError
+
 from .errors import RateLimited
 
-WINDOW_SECONDS = 300
 
-
-def _key(ip: str | None) -> str:
-    return f"jwt-fail:{ip or 'unknown'}"
-
-
-def check(ip: str | None) -> None:
-    failures = cache.get(_key(ip), 0)
-    if failures >= settings.PARLEY_JWT_FAILURE_LIMIT:
+def refuse_if_over_limit(
+    *, ip: str | None, limit: int, window_seconds: int, now: float, refused: AuthError
+) -> None:
+    """Raise RateLimited when `ip` is over the limit. Called only for a code that has just
+    failed verification (`refused`): a correctly signed code is never refused here, so one
+    guesser behind a shared address cannot lock out the people sharing it."""
+    failures = cache.get(_key(ip, window_seconds, now), 0)
+    if failures >= limit:
         raise RateLimited(
-            f"{failures} failed JWT logins from {ip or 'an unknown address'} in "
-            f"{WINDOW_SECONDS // 60} minutes (limit {settings.PARLEY_JWT_FAILURE_LIMIT})"
+            f"{failures} failed JWT logins from {ip or 'an unknown address'} in this "
+            f"{window_seconds}-second window (limit {limit}); this code: {refused.reason}"
         )
 
 
-def count_failure(ip: str | None) -> None:
-    key = _key(ip)
-    if not cache.add(key, 1, timeout=WINDOW_SECONDS):
+def count_failure(*, ip: str | None, window_seconds: int, now: float) -> None:
+    """Count one failed verification from `ip`. Raises CacheUnavailable (503) when Redis is
+    unreachable: a guess that cannot be counted is not answered."""
+    key = _key(ip, window_seconds, now)
+    # Until the window ends; each window has its own key, so an increment that resets the
+    # expiry (Django's database cache does) never carries a count into the next window.
+    timeout = int(window_seconds - now % window_seconds) + 1
+    if not cache.add(key, 1, timeout=timeout):
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=WINDOW_SECONDS)
+            cache.add(key, 1, timeout=timeout)
+
+
+def retired_setting_warning() -> str | None:
+    """The startup warning for an operator still setting PARLEY_JWT_FAILURE_LIMIT."""
+    if not settings.PARLEY_JWT_FAILURE_LIMIT_RETIRED:
+        return None
+    return (
+        f"PARLEY_JWT_FAILURE_LIMIT={settings.PARLEY_JWT_FAILURE_LIMIT_RETIRED} is ignored: the "
+        "failed-login limit is an instance setting now: `parley jwt policy --failure-limit N` "
+        "replaces it."
+    )
+
+
+def _key(ip: str | None, window_seconds: int, now: float) -> str:
+    return f"jwt-fail:{ip or 'unknown'}:{window_seconds}:{int(now // window_seconds)}"

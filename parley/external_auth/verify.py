@@ -28,6 +28,10 @@ from .keys import HMAC_ALGORITHMS, PUBLIC_KEY_ALGORITHMS, VerificationKeys
 
 MAX_TOKEN_CHARS = 8 * 1024
 MAX_JSON_DEPTH = 32
+MAX_LEEWAY_SECONDS = 3600
+# A time claim is seconds since 1970. 1e11 is the year 5138: anything that far off, either
+# way, is a mistake or an attack, and larger values do not fit a date or a float sum.
+TIME_CLAIM_BOUND = 1e11
 SUPPORTED_ALGORITHMS = HMAC_ALGORITHMS | PUBLIC_KEY_ALGORITHMS
 # PyJWT's implementations, restricted to the allow-list: "none", ES256K and PyJWT's
 # non-standard "ES521" alias are never looked up.
@@ -50,8 +54,9 @@ class VerifyPolicy:
     audience: str | None = None
 
     def __post_init__(self):
-        if isinstance(self.leeway_seconds, bool) or not 0 <= self.leeway_seconds <= 3600:
-            raise ValueError(f"leeway_seconds must be 0 to 3600, not {self.leeway_seconds!r}")
+        leeway = self.leeway_seconds
+        if isinstance(leeway, bool) or not 0 <= leeway <= MAX_LEEWAY_SECONDS:
+            raise ValueError(f"leeway_seconds must be 0 to {MAX_LEEWAY_SECONDS}, not {leeway!r}")
         if self.max_lifetime_seconds is not None and not self.max_lifetime_seconds > 0:
             raise ValueError("max_lifetime_seconds must be positive or None")
         for name in ("issuer", "audience"):
@@ -97,6 +102,11 @@ def verify_token(
     """
     now = time.time() if now is None else now
     jws = verify_jws(token=token, keys=keys, now=now)
+    return verify_claims(jws=jws, policy=policy, now=now)
+
+
+def verify_claims(*, jws: VerifiedJws, policy: VerifyPolicy, now: float) -> VerifiedToken:
+    """Steps 5-6 of verify_token, on a code whose signature checked out (verify_jws)."""
     # The payload is parsed only now that it is authenticated: nothing an attacker wrote
     # is interpreted before the signature has been checked.
     payload = _parse_json_object(jws.payload, part="payload")
@@ -314,6 +324,11 @@ def _time_claim(payload: dict[str, Any], name: str) -> int | float | None:
     value = payload[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise MalformedToken(f"{name} {shown(value)} is not a number of seconds")
+    if not -TIME_CLAIM_BOUND < value < TIME_CLAIM_BOUND:
+        raise MalformedToken(
+            f"{name} {shown(value)} is not a plausible time (seconds since 1970, "
+            f"less than {TIME_CLAIM_BOUND:.0e} either way)"
+        )
     return value
 
 

@@ -93,7 +93,13 @@ def server_error(request):
         # service that is gone.
         html = loader.render_to_string(
             "web/error.html",
-            {"title": "Temporarily unavailable", "error": error, "site_name": "Parley"},
+            {
+                "title": "Temporarily unavailable",
+                "error": error,
+                # Set when the attempt was audited (a JWT login): support can find it.
+                "reference": getattr(error, "reference", ""),
+                "site_name": "Parley",
+            },
         )
         response = HttpResponse(html, status=503)
     response["Retry-After"] = "5"

@@ -86,3 +86,67 @@ def key_server():
     yield server
     server.httpd.shutdown()
     cache.clear()
+
+
+@pytest.fixture
+def secret(db):
+    """JWT login switched on; returns the instance secret."""
+    from parley.external_auth import services
+
+    return services.enable_jwt()
+
+
+@pytest.fixture
+def code(secret):
+    """Signs a code with the instance secret as an integrator does (`exp` a week ahead)."""
+    import time
+
+    import jwt
+
+    def make(payload, *, key=None, expires_in=7 * 24 * 3600):
+        claims = dict(payload)
+        if expires_in is not None:
+            claims.setdefault("iat", int(time.time()))
+            claims.setdefault("exp", claims["iat"] + expires_in)
+        return jwt.encode(claims, key or secret, algorithm="HS256")
+
+    return make
+
+
+@pytest.fixture
+def use_redis(settings):
+    """Serves the cache from the Redis at `url`, as REDIS_URL does (parley/settings.py),
+    under a key prefix of this test's own that is deleted afterwards."""
+    import uuid
+
+    import redis
+
+    from parley.ops import cache as ops_cache
+
+    prefix = f"parley-test-{uuid.uuid4().hex[:12]}"
+    used = []
+
+    def use(url):
+        used.append(url)
+        ops_cache._health.down_until = 0.0
+        ops_cache._health.pending.clear()
+        settings.REDIS_URL = url
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "parley.ops.cache.FaultTolerantRedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": prefix,
+            }
+        }
+
+    yield use
+    for url in used:
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+            keys = list(client.scan_iter(f"{prefix}:*"))
+            if keys:
+                client.delete(*keys)
+        except redis.ConnectionError:
+            pass  # a Redis the test stopped or never had holds nothing to clean
+    ops_cache._health.down_until = 0.0
+    ops_cache._health.pending.clear()
