@@ -19,7 +19,7 @@ from a2wsgi.wsgi import build_environ
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
 
-from parley.web.scrub import scrub  # noqa: E402
+from parley.web.access_log import access_line  # noqa: E402
 from parley.wsgi import application as django_wsgi  # noqa: E402
 
 access_log = logging.getLogger("parley.access")
@@ -188,14 +188,5 @@ async def application(scope, receive, send):
     try:
         await handler(scope, receive, send_with_status)
     finally:
-        query = scope.get("query_string", b"").decode("latin-1")
-        target = path + ("?" + query if query else "")
-        client = (scope.get("client") or ("-",))[0]
-        access_log.info(
-            '%s "%s %s" %s %.1fms',
-            client,
-            scope.get("method", "-"),
-            scrub(target),
-            status,
-            (time.perf_counter() - started) * 1000,
-        )
+        milliseconds = (time.perf_counter() - started) * 1000
+        access_log.info(access_line(scope, status=status, milliseconds=milliseconds))

@@ -10,9 +10,11 @@ from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from parley.accounts import services as accounts
 from parley.errors import ParleyError, SeatLimitReached
+from parley.web.json_body import request_json
 
 from .models import ApiKey
 from .routers import auth, instance, users
@@ -31,6 +33,21 @@ Guide with curl examples: docs/api.md.
 """
 
 
+# Users with their metadata, seats, a code to exchange: small bodies, however many fields.
+MAX_BODY = 1024 * 1024
+
+
+class BoundedJsonParser(Parser):
+    """Request bodies through Parley's one bounded JSON parser (parley/web/json_body.py).
+
+    ninja wraps whatever the parser raises in HttpError(400); http_error below answers
+    with the parser's own error (invalid_json, request_too_large) and its message.
+    """
+
+    def parse_body(self, request):
+        return request_json(request, max_bytes=MAX_BODY, object_only=False)
+
+
 class ParleyAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__  # "list_users", not the module path
@@ -42,6 +59,7 @@ api = ParleyAPI(
     description=DESCRIPTION.strip(),
     auth=admin_key,
     urls_namespace="api-v1",
+    parser=BoundedJsonParser(),
 )
 api.add_router("", users.router)
 api.add_router("", instance.router)
@@ -110,14 +128,8 @@ def authentication_error(request, error: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, error: HttpError):
-    if error.status_code == 400:  # ninja's "Cannot parse request body"
-        return error_response(
-            request,
-            status=422,
-            code="validation_failed",
-            message="The request body is not valid JSON.",
-            errors=[],
-        )
+    if isinstance(error.__cause__, ParleyError):  # the body parser's refusal, see above
+        return parley_error(request, error.__cause__)
     code = STATUS_CODES.get(error.status_code, "error")
     return error_response(request, status=error.status_code, code=code, message=str(error))
 

@@ -80,6 +80,10 @@ class Error(Schema):
     errors: list[ErrorDetail] | None = Field(None, description="Each invalid field (422 only).")
 
 
+# What every endpoint with a JSON body may answer: `invalid_json`, `request_too_large`.
+BODY_ERRORS = {400: Error, 413: Error}
+
+
 class UserOut(Schema):
     id: str = Field(description="The user's public ID, the `id` / `user.id` of a JWT.")
     email: str | None

@@ -8,6 +8,11 @@ class ConversationNotFound(NotFound):
     user_message = "That conversation could not be found."
 
 
+class BadRequest(ParleyError):
+    code = "bad_request"
+    user_message = "The request was not valid."
+
+
 class ModelUnavailable(ParleyError):
     code = "model_unavailable"
     status = 409

@@ -44,7 +44,10 @@ class ChatModel(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="one_default_model"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind=ModelKind.DEMO), name="one_demo_model"
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
@@ -87,13 +87,22 @@ def conversation_messages(*, conversation: Conversation):
 def ensure_demo_model() -> ChatModel:
     """The built-in demo model's row, made on first use: a fresh instance chats with it."""
     demo_model = ChatModel.objects.filter(kind=ModelKind.DEMO).first()
-    if demo_model is None:
+    if demo_model is not None:
+        return demo_model
+    try:
         with transaction.atomic():
             has_default = ChatModel.objects.filter(is_default=True).exists()
-            demo_model = ChatModel.objects.create(
+            return ChatModel.objects.create(
                 kind=ModelKind.DEMO, name="demo", label=demo.LABEL, is_default=not has_default
             )
-    return demo_model
+    except IntegrityError:
+        # The first page views of a fresh instance arrive together, in several workers:
+        # another request made the demo row (one_demo_model) or a default model
+        # (one_default_model) just now. Read the demo row, or make it without the default.
+        pass
+    return ChatModel.objects.get_or_create(
+        kind=ModelKind.DEMO, defaults={"name": "demo", "label": demo.LABEL}
+    )[0]
 
 
 def available_models() -> list[ChatModel]:

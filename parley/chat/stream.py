@@ -35,9 +35,10 @@ from django.middleware.csrf import CsrfViewMiddleware
 
 from parley.api import tokens
 from parley.errors import AuthError, ParleyError
+from parley.web.json_body import parse_json_body
 
 from . import services
-from .errors import ProviderError
+from .errors import BadRequest, ProviderError
 from .models import MessageStatus
 from .providers import Usage, stream_reply
 
@@ -155,10 +156,9 @@ async def _read_body(receive) -> bytes | None:
             return None
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
-            return b""
         chunks.append(chunk)
-        if not message.get("more_body", False):
+        # Past the cap, stop reading: the parser refuses the body as too large.
+        if size > MAX_BODY or not message.get("more_body", False):
             return b"".join(chunks)
 
 
@@ -186,6 +186,17 @@ async def chat_stream(scope, receive, send):
         await _relay(*started, receive, send)
 
 
+def _reply_args(body: bytes, conversation: str) -> dict:
+    payload = parse_json_body(body, max_bytes=MAX_BODY)
+    content, model_id = payload.get("content"), payload.get("model")
+    if not isinstance(content, str | None):
+        raise BadRequest("content not a string", user_message="`content` must be a string.")
+    if not isinstance(model_id, int | None) or isinstance(model_id, bool):
+        raise BadRequest("model not an integer", user_message="`model` must be an integer.")
+    return {"public_id": conversation, "content": content, "model_id": model_id,
+            "regenerate": payload.get("regenerate") is True}  # fmt: skip
+
+
 def _start_gate() -> asyncio.Semaphore:
     loop = asyncio.get_running_loop()
     gate = _start_gates.get(loop)
@@ -200,16 +211,9 @@ async def _start(scope, body: bytes, conversation: str, send):
     refusal has been sent."""
     request = ASGIRequest(scope, io.BytesIO(body))
     try:
-        payload = json.loads(body)
-        content = payload.get("content")
-        regenerate = payload.get("regenerate") is True
-        model_id = payload.get("model")
-        if not isinstance(content, str | None) or not isinstance(model_id, int | None):
-            raise ValueError("wrong types")
-        args = {"public_id": conversation, "content": content,
-                "model_id": model_id, "regenerate": regenerate}  # fmt: skip
-    except (ValueError, AttributeError):
-        args = None  # refused as a bad request, but only once the caller is known
+        args, refusal = _reply_args(body, conversation), None
+    except ParleyError as error:
+        args, refusal = None, error  # refused, but only once the caller is known
     authorization = request.headers.get("Authorization", "")
     if authorization.startswith("Bearer "):
         # The widget frame (parley/widget): a user token, which no browser sends by itself,
@@ -227,8 +231,8 @@ async def _start(scope, body: bytes, conversation: str, send):
         if user is None:
             await _json(send, 401, {"code": "login_required", "message": "Please log in again."})
             return None
-    if args is None:
-        await _json(send, 400, {"code": "bad_request", "message": "The request was not valid."})
+    if refusal is not None:
+        await _refuse(send, refusal)
         return None
     if isinstance(prepared, ParleyError):
         await _refuse(send, prepared)

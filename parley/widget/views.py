@@ -2,7 +2,6 @@
 bearer token (never a cookie), so these endpoints need no CSRF protection."""
 
 import hashlib
-import json
 from functools import wraps
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parley.api import tokens
 from parley.chat import services as chat
 from parley.errors import AuthError, ParleyError
+from parley.web.json_body import request_json
 
 from . import services
 
@@ -82,14 +82,13 @@ def frame(request):
 def login(request):
     """{"code": "<externalAuthCode>"} → a bearer token for the frame, or the login error."""
     try:
-        if len(request.body) > MAX_LOGIN_BODY:
-            raise ValueError("too large")
-        code = json.loads(request.body).get("code")
-        if not isinstance(code, str):
-            raise ValueError("no code")
-    except (ValueError, AttributeError):
+        code = request_json(request, max_bytes=MAX_LOGIN_BODY).get("code")
+    except ParleyError as error:
+        return _error(error)
+    if not isinstance(code, str):
         return JsonResponse(
-            {"code": "bad_request", "message": "The request was not valid."}, status=400
+            {"code": "bad_request", "message": "The body needs `code`: the externalAuthCode."},
+            status=400,
         )
     try:
         done = services.log_in_from_widget(request, code=code)

@@ -6,7 +6,7 @@ from ninja import Router
 from parley.external_auth.login import log_in_with_code
 
 from .. import tokens
-from ..schemas import Error, ExternalAuthIn, UserOut, UserSession
+from ..schemas import BODY_ERRORS, Error, ExternalAuthIn, UserOut, UserSession
 from ..security import user_token
 
 router = Router(tags=["Authentication"])
@@ -15,7 +15,15 @@ router = Router(tags=["Authentication"])
 @router.post(
     "/auth/external",
     auth=None,
-    response={200: UserSession, 401: Error, 403: Error, 409: Error, 422: Error, 429: Error},
+    response={
+        200: UserSession,
+        401: Error,
+        403: Error,
+        409: Error,
+        422: Error,
+        429: Error,
+        **BODY_ERRORS,
+    },
 )
 def exchange_external_auth_code(request, body: ExternalAuthIn, response: HttpResponse):
     """Exchange an `externalAuthCode` for a user's bearer token. The code is verified exactly

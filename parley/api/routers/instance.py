@@ -11,6 +11,7 @@ from parley.audit.services import EventFilter, list_events
 
 from .. import services
 from ..schemas import (
+    BODY_ERRORS,
     AuditEventOut,
     AuditEventPage,
     AuditMethod,
@@ -39,7 +40,9 @@ def get_seats(request):
     return _seats(accounts.seat_usage())
 
 
-@router.put("/seats", response={200: Seats, 422: Error, **AUTH_ERRORS}, tags=["Seats"])
+@router.put(
+    "/seats", response={200: Seats, 422: Error, **AUTH_ERRORS, **BODY_ERRORS}, tags=["Seats"]
+)
 def set_seats(request, body: SeatsUpdate):
     """Set the seat limit (null: unlimited). A limit below the seats in use is refused (422)."""
     return _seats(accounts.set_seat_limit(limit=body.limit))
@@ -71,7 +74,7 @@ def list_audit_events(
 
 @router.post(
     "/login-links",
-    response={201: LoginLinkOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS},
+    response={201: LoginLinkOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS},
     tags=["Login links"],
 )
 def create_login_link(request, body: LoginLinkIn, response: HttpResponse):

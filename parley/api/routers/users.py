@@ -8,7 +8,16 @@ from parley.accounts.models import CreatedVia
 
 from .. import schemas, services
 from ..errors import UserIdTaken
-from ..schemas import Error, LoginMethod, SearchText, UserCreate, UserOut, UserPage, UserUpdate
+from ..schemas import (
+    BODY_ERRORS,
+    Error,
+    LoginMethod,
+    SearchText,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserUpdate,
+)
 from .pagination import Page
 
 router = Router(tags=["Users"])
@@ -39,7 +48,9 @@ def list_users(
     }
 
 
-@router.post("/users", response={201: UserOut, 409: Error, 422: Error, **AUTH_ERRORS})
+@router.post(
+    "/users", response={201: UserOut, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS}
+)
 def create_user(request, body: UserCreate):
     """Create an active user; takes a seat (409 `seat_limit_reached` when none is free)."""
     if body.id is not None and accounts.find_user_by_public_id(body.id) is not None:
@@ -71,7 +82,9 @@ def get_user(request, user_id: str):
     return UserOut.of(services.user_by_public_id(user_id))
 
 
-@router.patch(USER, response={200: UserOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS})
+@router.patch(
+    USER, response={200: UserOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS}
+)
 def update_user(request, user_id: str, body: UserUpdate):
     """Change email, metadata, role or status; fields left out stay as they are. All changes
     apply or none: `status: "active"` needs a free seat, and the last admin stays an admin."""

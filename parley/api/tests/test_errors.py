@@ -20,14 +20,52 @@ def test_a_wrong_method_is_a_json_405(api):
     assert "DELETE" in body["message"]
 
 
-def test_a_body_that_is_not_json_is_a_422(api):
+def test_a_body_that_is_not_json_is_a_400_invalid_json(api):
     response = api.client.post(
         "/api/v1/users",
         "{not json",
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {api.auth}",
     )
-    assert_json_error(response, 422, "validation_failed")
+    body = assert_json_error(response, 400, "invalid_json")
+    assert body["message"].startswith("The request body is not valid JSON: Expecting")
+
+
+DEEP = '{"email": ' + "[" * 5_000 + "]" * 5_000 + "}"
+
+
+def test_a_deeply_nested_body_is_invalid_json_for_an_admin_key(api):
+    response = api.client.post(
+        "/api/v1/users",
+        DEEP,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.auth}",
+    )
+    body = assert_json_error(response, 400, "invalid_json")
+    assert "nests deeper than" in body["message"]
+
+
+def test_a_deeply_nested_body_is_invalid_json_without_a_key_where_none_is_needed(anonymous_api):
+    response = anonymous_api.client.post(
+        "/api/v1/auth/external", DEEP, content_type="application/json"
+    )
+    assert_json_error(response, 400, "invalid_json")
+
+
+def test_a_deeply_nested_body_without_a_key_is_unauthorized(anonymous_api):
+    response = anonymous_api.client.post("/api/v1/users", DEEP, content_type="application/json")
+    assert_json_error(response, 401, "unauthorized")
+
+
+def test_a_body_over_a_mebibyte_is_too_large(api):
+    big = '{"email": "a@example.com", "metadata": {"x": "' + "y" * 1_100_000 + '"}}'
+    response = api.client.post(
+        "/api/v1/users",
+        big,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.auth}",
+    )
+    assert_json_error(response, 413, "request_too_large")
 
 
 def test_validation_errors_name_each_field(api):

@@ -6,6 +6,8 @@ import json
 import httpx
 import pytest
 
+from parley.api import tokens
+from parley.chat import services
 from parley.chat.models import Message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
@@ -88,6 +90,62 @@ def test_malformed_requests_are_refused_cleanly(chatter, body):
     )
     assert response.status_code == 400
     assert not Message.objects.exists()
+
+
+DEEP = b'{"content": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+
+
+def test_a_deeply_nested_body_is_invalid_json_for_a_signed_in_person(chatter):
+    person = chatter()
+    response = person.http.post(
+        f"/chat/stream/{person.new()}/",
+        content=DEEP,
+        headers={"Content-Type": "application/json", "X-CSRFToken": person.csrf},
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_json")
+    assert "nests deeper than" in response.json()["message"]
+    assert not Message.objects.exists()
+
+
+def test_a_deeply_nested_body_is_invalid_json_for_a_bearer_token(live_asgi, make_user):
+    user = make_user()
+    _, secret = tokens.issue_user_token(user=user, lifetime_seconds=600)
+    conversation = services.create_conversation(user=user)
+    response = httpx.post(
+        f"{live_asgi.url}/chat/stream/{conversation.public_id}/",
+        content=DEEP,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {secret}"},
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_json")
+
+
+@pytest.mark.parametrize(
+    ("authorization", "code"),
+    [(None, "login_required"), ("Bearer pu_sess_not-a-token", "token_invalid")],
+)
+def test_a_deeply_nested_body_from_a_stranger_is_refused_as_unauthenticated(
+    chatter, live_asgi, authorization, code
+):
+    conversation = chatter().new()
+    headers = {"Content-Type": "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    anonymous = httpx.Client(base_url=live_asgi.url)
+    page = anonymous.get("/accounts/login/")
+    token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    headers["X-CSRFToken"] = token
+    response = anonymous.post(f"/chat/stream/{conversation}/", content=DEEP, headers=headers)
+    assert (response.status_code, response.json()["code"]) == (401, code)
+
+
+def test_a_body_over_the_size_cap_is_refused_as_too_large(chatter):
+    person = chatter()
+    response = person.http.post(
+        f"/chat/stream/{person.new()}/",
+        content=b'{"content": "' + b"x" * 300_000 + b'"}',
+        headers={"Content-Type": "application/json", "X-CSRFToken": person.csrf},
+    )
+    assert (response.status_code, response.json()["code"]) == (413, "request_too_large")
 
 
 def test_an_empty_message_is_refused(chatter):

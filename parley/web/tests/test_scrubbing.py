@@ -7,7 +7,12 @@ import httpx
 import pytest
 from django.test import RequestFactory
 
-from parley.web.scrub import ScrubbingExceptionReporterFilter, ScrubSecretsFilter, scrub
+from parley.web.scrub import (
+    ScrubbingExceptionReporterFilter,
+    ScrubSecretsFilter,
+    scrub,
+    scrub_query,
+)
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjp7ImlkIjoiYWJjIn19.c2lnbmF0dXJlLXZhbHVl"
 
@@ -35,6 +40,29 @@ def test_other_query_parameters_survive_scrubbing():
     assert scrub(f"/a?lang=de&externalAuthCode={JWT}&tab=2") == (
         "/a?lang=de&externalAuthCode=[redacted]&tab=2"
     )
+
+
+ENCODED_JWT = "".join(f"%{byte:02X}" for byte in JWT.encode())
+
+
+@pytest.mark.parametrize(
+    ("query", "scrubbed"),
+    [
+        (f"%65xternalAuthCode={JWT}", "%65xternalAuthCode=[redacted]"),
+        (f"externalAuthCode={ENCODED_JWT}", "externalAuthCode=[redacted]"),
+        ("c%6Fde=ABC123&x=1", "c%6Fde=[redacted]&x=1"),
+        ("%74oken=SeCrEtToKeN123", "%74oken=[redacted]"),
+        ("KE%59=SeCrEtToKeN123", "KE%59=[redacted]"),
+        ("login%5Fcode=ABC123", "login%5Fcode=[redacted]"),
+        ("a=b+c&co%64e=ABC+123", "a=b+c&co%64e=[redacted]"),
+        (f"next=%2F%3FexternalAuthCode%3D{JWT}", "next=[redacted]"),
+        ("next=%2Flogin%2Flink%2FSeCrEtToKeN123%2F", "next=[redacted]"),
+        (f"x={ENCODED_JWT.replace('%', '%25')}", "x=[redacted]"),
+        ("q=caf%C3%A9+au+lait&page=2", "q=caf%C3%A9+au+lait&page=2"),
+    ],
+)
+def test_query_secrets_are_redacted_by_their_decoded_names_and_values(query, scrubbed):
+    assert scrub_query(query) == scrubbed
 
 
 @pytest.mark.django_db(transaction=True)
@@ -82,14 +110,16 @@ def test_log_filter_rewrites_messages_with_secrets():
     assert JWT not in record.getMessage() and "[redacted]" in record.getMessage()
 
 
-def test_error_reports_cleanse_query_strings_and_posted_codes():
+@pytest.mark.parametrize("query", [f"externalAuthCode={JWT}", f"%65xternalAuthCode={ENCODED_JWT}"])
+def test_error_reports_cleanse_query_strings_and_posted_codes(query):
     request = RequestFactory().post(
-        f"/accounts/login/code/confirm/?externalAuthCode={JWT}",
+        f"/accounts/login/code/confirm/?{query}",
         {"code": "ABC123", "email": "a@example.com"},
-        HTTP_REFERER=f"https://x/?externalAuthCode={JWT}",
+        HTTP_REFERER=f"https://x/?{query}",
     )
     reporter_filter = ScrubbingExceptionReporterFilter()
     meta = reporter_filter.get_safe_request_meta(request)
-    assert JWT not in str(meta)
+    assert JWT not in str(meta) and ENCODED_JWT not in str(meta)
+    assert meta["QUERY_STRING"].endswith("=[redacted]")
     posted = reporter_filter.get_post_parameters(request)
     assert posted["code"] != "ABC123" and posted["email"] == "a@example.com"

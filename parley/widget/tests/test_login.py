@@ -73,10 +73,30 @@ def test_with_jwt_off_the_code_is_refused(client, db):
     assert (response.status_code, response.json()["code"]) == (403, "jwt_disabled")
 
 
-@pytest.mark.parametrize("body", [b"", b"[]", b'{"code": 5}', b"not json"])
-def test_a_malformed_request_is_a_400(client, db, body):
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"", 400, "invalid_json"),
+        (b"not json", 400, "invalid_json"),
+        (b"[]", 400, "invalid_json"),
+        (b'{"code": 5}', 400, "bad_request"),
+        (b'{"code": "' + b"x" * 20_000 + b'"}', 413, "request_too_large"),
+    ],
+)
+def test_a_malformed_request_is_refused_with_a_json_error(client, db, body, status, code):
     response = client.post("/widget/login/", body, content_type="application/json")
-    assert (response.status_code, response.json()["code"]) == (400, "bad_request")
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_deeply_nested_body_is_invalid_json_not_a_server_error(client, make_user, signed_in):
+    if signed_in:
+        client.force_login(make_user())
+    body = b'{"code": ' + b"[" * 5_000 + b"]" * 5_000 + b"}"
+    response = client.post("/widget/login/", body, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_json")
+    assert "nests deeper than" in response.json()["message"]
 
 
 def test_the_login_refuses_get(client, db):
