@@ -95,6 +95,16 @@ class IdentityConflict(AuthError):
     )
 
 
+class AdminJwtNotAllowed(AuthError):
+    # 403: the code is genuine and names someone, but that someone may not sign in this way.
+    code = "admin_jwt_not_allowed"
+    status = 403
+    user_message = (
+        "Administrator accounts cannot sign in with a link from another system here. "
+        "Please sign in with your email address instead."
+    )
+
+
 class LifetimeTooLong(AuthError):
     code = "lifetime_too_long"
     status = 401

@@ -121,7 +121,8 @@ def test_a_new_user_code_with_no_seat_free_would_be_refused(code, make_user):
     assert "All seats" in report.outcome.user_message
 
 
-def test_an_email_user_would_be_linked_by_email(code, make_user):
+def test_an_email_user_would_be_linked_by_email_when_linking_is_on(code, make_user):
+    services.update_policy(link_by_email=True)
     holder = make_user(email="sam@example.com")
     report = _test(code({"user": {"id": "crm-1", "email": "SAM@example.com"}}))
     assert report.outcome.kind == "link"
