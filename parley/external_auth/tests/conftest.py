@@ -5,6 +5,9 @@ import urllib.request
 
 import pytest
 
+# Codes signed with the instance secret, and the API client, as the API tests make them.
+from parley.api.tests.conftest import anonymous_api, jwt_secret, mint  # noqa: F401
+
 
 @pytest.fixture
 def no_network(monkeypatch):
