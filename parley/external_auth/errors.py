@@ -105,6 +105,15 @@ class AdminJwtNotAllowed(AuthError):
     )
 
 
+class SwitchNotConfirmed(AuthError):
+    code = "switch_not_confirmed"
+    status = 403
+    user_message = (
+        "This confirmation did not come from the page Parley showed you, so nothing was "
+        "changed. Please open the sign-in link again."
+    )
+
+
 class LifetimeTooLong(AuthError):
     code = "lifetime_too_long"
     status = 401

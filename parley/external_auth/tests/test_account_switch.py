@@ -28,7 +28,10 @@ def mallory(make_user):
 
 @pytest.fixture
 def browser(db):
-    """A client that checks CSRF tokens as a browser's requests are checked."""
+    """A client that checks CSRF tokens as a browser's requests are checked.
+
+    The confirmation is posted with "Origin: null", as browsers post from a no-referrer
+    page."""
     return Client(enforce_csrf_checks=True)
 
 
@@ -83,12 +86,24 @@ def test_a_code_that_would_create_an_account_says_so_and_creates_nothing(browser
     assert signed_in(browser) == str(alice.pk)
 
 
-def test_confirming_without_the_csrf_token_is_refused(browser, mint, alice, mallory):
+@pytest.mark.parametrize("forge", ["missing", "blank", "other-session"])
+def test_a_confirmation_without_this_pages_token_is_refused(
+    browser, make_user, mint, alice, mallory, forge
+):
+    """What another site could post: no token, or the token its owner got in their own
+    session (that page is theirs to read)."""
+    token = mint({"id": "mallory-9"})
+    attacker = Client(enforce_csrf_checks=True)
+    attacker.force_login(make_user(email="eve@example.com"))
+    fields = form_fields(visit(attacker, token))
+    if forge == "missing":
+        del fields["confirmation"]
+    elif forge == "blank":
+        fields["confirmation"] = ""
     browser.force_login(alice)
-    fields = form_fields(visit(browser, mint({"id": "mallory-9"})))
-    del fields["csrfmiddlewaretoken"]
-    response = browser.post(SWITCH, fields)
+    response = browser.post(SWITCH, fields, HTTP_ORIGIN="https://evil.example")
     assert response.status_code == 403
+    assert "did not come from the page Parley showed you" in response.content.decode()
     assert signed_in(browser) == str(alice.pk)
     assert not AuthEvent.objects.filter(public_user_id="mallory-9").exists()
 
@@ -99,7 +114,7 @@ def test_confirming_switches_to_the_codes_user_and_the_audit_records_it(
     services.update_policy(one_time_jti=True)
     browser.force_login(alice)
     fields = form_fields(visit(browser, mint({"id": "mallory-9", "jti": "j-1"})))
-    response = browser.post(SWITCH, fields)
+    response = browser.post(SWITCH, fields, HTTP_ORIGIN="null")
     assert response.status_code == 303
     assert response["Location"] == "/c/x/?tab=2"
     assert response["Cache-Control"] == "no-store"
@@ -129,15 +144,18 @@ def test_the_confirmation_only_ever_redirects_on_this_host(
     assert response["Location"] == location
 
 
-def test_a_bad_code_posted_to_the_confirmation_signs_out_and_shows_the_error(
+def test_a_code_refused_by_the_time_it_is_confirmed_signs_out_and_shows_the_error(
     browser, mint, alice, mallory
 ):
     browser.force_login(alice)
     fields = form_fields(visit(browser, mint({"id": "mallory-9"})))
-    response = browser.post(SWITCH, {**fields, "code": "x.y.z"})
-    assert response.status_code == 401
+    services.disable_jwt()
+    response = browser.post(SWITCH, fields, HTTP_ORIGIN="null")
+    assert response.status_code == 403
     assert response["Cache-Control"] == "no-store"
-    assert AuthEvent.objects.order_by("-id").first().reference in response.content.decode()
+    event = AuthEvent.objects.order_by("-id").first()
+    assert event.reason == "jwt_disabled"
+    assert event.reference in response.content.decode()
     assert signed_in(browser) is None
 
 
