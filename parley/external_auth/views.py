@@ -28,6 +28,7 @@ def switch_page(request, switch: SwitchNeedsConfirmation, *, code: str, next_url
         {
             "title": "Switch account?",
             "current": _who(switch.current),
+            "current_name": switch.current.display_name,
             "target": _target(switch),
             "target_name": (
                 "a new account" if switch.found.user is None else switch.found.user.display_name
