@@ -1,3 +1,5 @@
+"""Where the switch-account question posts its answer (DESIGN §4.4)."""
+
 from django.urls import path
 
 from . import views
