@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("parley.chat.urls")),
     path("", include("parley.widget.urls")),
     path("", include("parley.accounts.urls")),
+    path("", include("parley.external_auth.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", include("parley.adminpanel.urls")),
     path("api/v1/", api_urls),

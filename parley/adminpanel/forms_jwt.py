@@ -23,7 +23,14 @@ LINK_LIFETIME_CHOICES = [
     (str(7 * DAY), "7 days"),
 ]
 UNIT_CHOICES = [("minutes", "minutes"), ("hours", "hours"), ("days", "days")]
-UNIT_SECONDS = {"minutes": 60, "hours": HOUR, "days": DAY}
+WINDOW_UNIT_CHOICES = [("seconds", "seconds"), ("minutes", "minutes"), ("hours", "hours")]
+UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": HOUR, "days": DAY}
+# Each duration: (smallest, largest) in seconds, and what the form says when out of range.
+DURATION_RANGES = {
+    "max_lifetime": (60, MAX_DURATION_SECONDS, "between 1 minute and 365 days"),
+    "session_max": (60, MAX_DURATION_SECONDS, "between 1 minute and 365 days"),
+    "failure_window": (10, DAY, "between 10 seconds and 24 hours"),
+}
 
 
 def _switch() -> forms.BooleanField:
@@ -72,14 +79,22 @@ class PublicKeyForm(forms.Form):
     )
 
 
-def _split_duration(seconds: int | None) -> tuple[int | None, str]:
-    """Seconds as the largest whole unit, for showing a stored duration in the form."""
+def _unit_select(choices, label: str) -> forms.ChoiceField:
+    # The amount's <label> names the number box; the unit <select> needs its own name.
+    return forms.ChoiceField(choices=choices, widget=forms.Select(attrs={"aria-label": label}))
+
+
+def _split_duration(
+    seconds: int | None, units: tuple[str, ...] = ("days", "hours", "minutes")
+) -> tuple[int | None, str]:
+    """Seconds as the largest whole unit of `units`, for showing a stored duration."""
     if seconds is None:
         return None, "hours"
-    for unit in ("days", "hours", "minutes"):
+    for unit in units:
         if seconds % UNIT_SECONDS[unit] == 0:
             return seconds // UNIT_SECONDS[unit], unit
-    return max(seconds // 60, 1), "minutes"
+    smallest = units[-1]
+    return max(seconds // UNIT_SECONDS[smallest], 1), smallest
 
 
 class JwksUrlForm(forms.Form):
@@ -99,18 +114,25 @@ class PolicyForm(forms.Form):
     leeway_seconds = forms.IntegerField(min_value=0, max_value=3600)
     require_exp = _switch()
     max_lifetime = forms.IntegerField(required=False, min_value=1)
-    max_lifetime_unit = forms.ChoiceField(choices=UNIT_CHOICES)
+    max_lifetime_unit = _unit_select(UNIT_CHOICES, "Maximum lifetime unit")
     issuer = forms.CharField(required=False, max_length=255, strip=True)
     audience = forms.CharField(required=False, max_length=255, strip=True)
     one_time_jti = _switch()
     link_by_email = _switch()
+    admins_may_use_jwt = _switch()
     session_max = forms.IntegerField(min_value=1)
-    session_max_unit = forms.ChoiceField(choices=UNIT_CHOICES)
+    session_max_unit = _unit_select(UNIT_CHOICES, "Session maximum unit")
+    failure_limit = forms.IntegerField(min_value=1, max_value=100_000)
+    failure_window = forms.IntegerField(min_value=1)
+    failure_window_unit = _unit_select(WINDOW_UNIT_CHOICES, "Failure window unit")
 
     @classmethod
     def initial_from(cls, row: JwtSettings) -> dict:
         lifetime, lifetime_unit = _split_duration(row.max_lifetime_seconds)
         session, session_unit = _split_duration(row.session_max_age_seconds)
+        window, window_unit = _split_duration(
+            row.failure_window_seconds, units=("hours", "minutes", "seconds")
+        )
         return {
             "leeway_seconds": row.leeway_seconds,
             "require_exp": row.require_exp,
@@ -120,19 +142,23 @@ class PolicyForm(forms.Form):
             "audience": row.audience,
             "one_time_jti": row.one_time_jti,
             "link_by_email": row.link_by_email,
+            "admins_may_use_jwt": row.admins_may_use_jwt,
             "session_max": session,
             "session_max_unit": session_unit,
+            "failure_limit": row.failure_limit,
+            "failure_window": window,
+            "failure_window_unit": window_unit,
         }
 
     def clean(self):
         data = super().clean()
-        for field, minimum in (("max_lifetime", 60), ("session_max", 60)):
+        for field, (minimum, maximum, in_words) in DURATION_RANGES.items():
             amount, unit = data.get(field), data.get(f"{field}_unit")
             if amount is None or unit is None:
                 continue
             seconds = amount * UNIT_SECONDS[unit]
-            if not minimum <= seconds <= MAX_DURATION_SECONDS:
-                self.add_error(field, "Enter a duration between 1 minute and 365 days.")
+            if not minimum <= seconds <= maximum:
+                self.add_error(field, f"Enter a duration {in_words}.")
             else:
                 data[f"{field}_seconds"] = seconds
         return data
@@ -148,7 +174,10 @@ class PolicyForm(forms.Form):
             "audience": data["audience"],
             "one_time_jti": data["one_time_jti"],
             "link_by_email": data["link_by_email"],
+            "admins_may_use_jwt": data["admins_may_use_jwt"],
             "session_max_age_seconds": data["session_max_seconds"],
+            "failure_limit": data["failure_limit"],
+            "failure_window_seconds": data["failure_window_seconds"],
         }
 
 

@@ -224,14 +224,32 @@ def jwt_jwks_url(request):
 def jwt_policy(request):
     form = PolicyForm(request.POST)
     if form.is_valid():
+        before = services.get_jwt_settings()
         try:
-            services.update_policy(**form.policy())
+            row = services.update_policy(**form.policy())
         except ParleyError as error:
             form.add_error(None, error.user_message)
         else:
-            messages.success(request, "JWT policy saved. It applies to the next code presented.")
+            saved = "JWT policy saved. It applies to the next code presented."
+            messages.success(request, " ".join([saved, *_switched_on_warnings(before, row)]))
             return redirect("adminpanel:jwt")
     return _render_jwt(request, policy_form=form)
+
+
+def _switched_on_warnings(before, after) -> list[str]:
+    """What an admin must know the moment they turn on a switch that trusts their systems."""
+    warnings = []
+    if after.link_by_email and not before.link_by_email:
+        warnings.append(
+            "Link by email is on: it trusts your systems' emails. Whoever can get a code "
+            "minted with someone's email gets into that person's account."
+        )
+    if after.admins_may_use_jwt and not before.admins_may_use_jwt:
+        warnings.append(
+            "Admins may now log in with a JWT: anyone who can get your systems to sign a "
+            "code for an admin becomes an admin here."
+        )
+    return warnings
 
 
 @sensitive_post_parameters("code")

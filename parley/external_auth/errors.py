@@ -95,6 +95,25 @@ class IdentityConflict(AuthError):
     )
 
 
+class AdminJwtNotAllowed(AuthError):
+    # 403: the code is genuine and names someone, but that someone may not sign in this way.
+    code = "admin_jwt_not_allowed"
+    status = 403
+    user_message = (
+        "Administrator accounts cannot sign in with a link from another system here. "
+        "Please sign in with your email address instead."
+    )
+
+
+class SwitchNotConfirmed(AuthError):
+    code = "switch_not_confirmed"
+    status = 403
+    user_message = (
+        "This confirmation did not come from the page Parley showed you, so nothing was "
+        "changed. Please open the sign-in link again."
+    )
+
+
 class LifetimeTooLong(AuthError):
     code = "lifetime_too_long"
     status = 401

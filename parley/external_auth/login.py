@@ -16,7 +16,7 @@ from parley.errors import AuthError, ParleyError, ServiceUnavailable
 from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
 from .errors import JwtDisabled, RateLimited
-from .provisioning import provision_user
+from .provisioning import CREATE, LINK, LOGIN, Resolution, Rules, provision_user, resolve
 from .replay import consume_jti
 from .services import verification_config
 from .verify import VerifiedToken, verify_claims, verify_jws
@@ -30,8 +30,24 @@ class JwtLogin:
     session_seconds: int
 
 
+class SwitchNeedsConfirmation(Exception):
+    """A valid code for someone other than the person signed in: ask them before switching
+    (DESIGN §4.4). Nothing is kept: no jti used, no user made or changed, no audit event."""
+
+    def __init__(self, *, current: User, identity, found: Resolution):
+        super().__init__(f"switch from user {current.public_id} needs confirmation")
+        self.current = current
+        self.identity = identity
+        self.found = found
+
+
 def log_in_with_code(
-    request, *, code: str, start_session: bool = True, session_response=None
+    request,
+    *,
+    code: str,
+    start_session: bool = True,
+    session_response=None,
+    switch_confirmed: bool = False,
 ) -> JwtLogin:
     """Verify `code`, find or create its user, and (for browsers) start their session.
 
@@ -43,6 +59,9 @@ def log_in_with_code(
     session on `request` is ended: an invalid code never keeps or creates a session. A
     backing service that is gone (ServiceUnavailable, 503) is audited and raised the same way.
     Over the failure limit, only codes that do not verify are refused (RateLimited).
+
+    A valid code for another user than the one signed in on `request` raises
+    SwitchNeedsConfirmation unless `switch_confirmed` (the person said yes to the switch).
     """
     now = time.time()
     ip = audit.client_ip(request)
@@ -66,12 +85,16 @@ def log_in_with_code(
         signed = True
         verified = verify_claims(jws=jws, policy=policy, now=now)
         identity = parse_identity(payload=verified.payload)
+        rules = Rules(
+            link_by_email=jwt_settings.link_by_email,
+            admins_may_use_jwt=jwt_settings.admins_may_use_jwt,
+        )
+        if start_session and not switch_confirmed:
+            _ask_before_switching(request, identity=identity, rules=rules)
         with transaction.atomic():
             if jwt_settings.one_time_jti and verified.jti is not None:
                 consume_jti(jti=verified.jti, exp=verified.exp, now=now)
-            provisioned = provision_user(
-                identity=identity, link_by_email=jwt_settings.link_by_email
-            )
+            provisioned = provision_user(identity=identity, rules=rules)
             user = provisioned.user
             session_seconds = _session_seconds(verified, jwt_settings, now)
             notes = [provisioned.note] if provisioned.note else []
@@ -80,8 +103,14 @@ def log_in_with_code(
             if provisioned.linked:
                 notes.append("linked by email")
             if start_session:
-                current = getattr(request, "user", None)
-                if current is not None and current.is_authenticated and current.pk != user.pk:
+                current = _signed_in(request)
+                if current is not None and current.pk != user.pk:
+                    if not switch_confirmed:
+                        # The code's user changed since _ask_before_switching looked (a
+                        # concurrent first login or link): still ask, and undo this work.
+                        raise SwitchNeedsConfirmation(
+                            current=current, identity=identity, found=_as_found(provisioned)
+                        )
                     notes.append(f"switched from user {current.public_id}")
                 log_user_in(request, user=user, method=LoginMethod.JWT)
                 request.session.set_expiry(session_seconds)
@@ -146,6 +175,31 @@ def _audit_failure(request, error, *, verified, public_user_id, count_for) -> Pa
     event = _record(request, verified, Outcome.FAILURE, error.code, public_user_id, notes)
     error.reference = event.reference
     return error
+
+
+def _signed_in(request) -> User | None:
+    current = getattr(request, "user", None)
+    return current if current is not None and current.is_authenticated else None
+
+
+def _ask_before_switching(request, *, identity, rules: Rules) -> None:
+    """Raise SwitchNeedsConfirmation if the code would sign in someone else than the person
+    signed in now. Reads only: the question must not use up the code or create anyone."""
+    current = _signed_in(request)
+    if current is None:
+        return
+    try:
+        found = resolve(identity=identity, rules=rules)
+    except AuthError:
+        return  # the login itself refuses the code: audited, and the session ends
+    if found.user is None or found.user.pk != current.pk:
+        raise SwitchNeedsConfirmation(current=current, identity=identity, found=found)
+
+
+def _as_found(provisioned) -> Resolution:
+    if provisioned.created:
+        return Resolution(CREATE)
+    return Resolution(LINK if provisioned.linked else LOGIN, provisioned.user)
 
 
 def _session_seconds(verified: VerifiedToken, jwt_settings, now: float) -> int:

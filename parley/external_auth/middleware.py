@@ -1,5 +1,5 @@
 """`?externalAuthCode=` on any page: log the person in, then 303 to the same page without
-the code (DESIGN §4.4)."""
+the code; ask first when it would switch from someone already signed in (DESIGN §4.4)."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -8,8 +8,9 @@ from parley.errors import AuthError
 from parley.web.errors import render_error
 
 from .errors import MalformedToken
-from .login import log_in_with_code, record_rejection
+from .login import SwitchNeedsConfirmation, log_in_with_code, record_rejection
 from .urls_cleaning import PARAM, code_values, target_without_code
+from .views import private, switch_page
 
 
 class ExternalAuthCodeMiddleware:
@@ -33,13 +34,14 @@ class ExternalAuthCodeMiddleware:
                 raise record_rejection(
                     request, MalformedToken(f"{len(values)} externalAuthCode parameters")
                 )
+            target = target_without_code(path=request.path, query_string=query)
             response = HttpResponse(status=303)
-            response["Location"] = target_without_code(path=request.path, query_string=query)
+            response["Location"] = target
             # The session is written, and its cookie set on the 303, inside the login.
             log_in_with_code(request, code=values[0], session_response=response)
+        except SwitchNeedsConfirmation as switch:
+            response = switch_page(request, switch, code=values[0], next_url=target)
         except AuthError as error:
             response = render_error(request, error, reference=getattr(error, "reference", ""))
         # The URL holds the code: never let it leak through a Referer or a cache.
-        response["Referrer-Policy"] = "no-referrer"
-        response["Cache-Control"] = "no-store"
-        return response
+        return private(response)

@@ -6,11 +6,30 @@ from django.db import connection
 
 from parley.accounts import services as accounts
 from parley.accounts.models import CreatedVia, Status, User
-from parley.errors import EmailTaken, UserDeactivated
+from parley.errors import EmailTaken, SeatLimitReached, UserDeactivated
 
 from .claims import LookupByEmail, LookupById, Upsert
-from .errors import IdentityConflict, UserNotFound
+from .errors import AdminJwtNotAllowed, IdentityConflict, UserNotFound
 from .models import JwtLink
+
+LOGIN, CREATE, LINK = "login", "create", "link"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The admin's switches that decide who a code may become."""
+
+    link_by_email: bool = False
+    admins_may_use_jwt: bool = False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Who a code would log in, decided from reads alone: an existing `user` (LOGIN, or
+    LINK to a user found by email), or a new user (CREATE, `user` None)."""
+
+    action: str
+    user: User | None = None
 
 
 @dataclass(frozen=True)
@@ -21,25 +40,71 @@ class Provisioned:
     note: str = ""
 
 
-def provision_user(*, identity, link_by_email: bool) -> Provisioned:
-    """Return the user the token names, creating it for an unknown `user.id`.
+def resolve(*, identity, rules: Rules) -> Resolution:
+    """Who the code names, without writing anything: the login, the interstitial and the
+    token tester all decide with this, so they cannot disagree.
 
-    Raises UserNotFound, UserDeactivated, IdentityConflict, SeatLimitReached; on any error
-    nothing is created or changed.
+    Raises UserNotFound, UserDeactivated, AdminJwtNotAllowed, IdentityConflict,
+    SeatLimitReached.
     """
+    found = _find(identity, rules)
+    if found.action == CREATE:
+        usage = accounts.seat_usage()
+        if usage.free == 0:
+            raise SeatLimitReached(
+                f"no seat free for user.id {identity.user_id!r} "
+                f"({usage.used} of {usage.limit} in use)"
+            )
+    return found
+
+
+def _find(identity, rules: Rules) -> Resolution:
+    """`resolve` but for seats, which only create_user's locked count can settle."""
     if isinstance(identity, LookupById):
         user = _by_public_id(identity.public_id)
         if user is None:
             raise UserNotFound(f"no user with id {identity.public_id!r}")
-        return Provisioned(user=_require_active(user))
+        return Resolution(LOGIN, _allowed(user, rules))
     if isinstance(identity, LookupByEmail):
         user = accounts.find_user_by_email(identity.email)
         if user is None:
             raise UserNotFound(f"no user with email {identity.email!r}")
-        return Provisioned(user=_require_active(user))
-    if isinstance(identity, Upsert):
-        return _upsert(identity, link_by_email=link_by_email)
-    raise TypeError(f"unknown identity request {identity!r}")
+        return Resolution(LOGIN, _allowed(user, rules))
+    if not isinstance(identity, Upsert):
+        raise TypeError(f"unknown identity request {identity!r}")
+    user = _by_public_id(identity.user_id)
+    if user is not None:
+        return Resolution(LOGIN, _allowed(user, rules))
+    holder = accounts.find_user_by_email(identity.email) if identity.email else None
+    if holder is not None:
+        return Resolution(LINK, _linkable(holder, identity, rules))
+    return Resolution(CREATE)
+
+
+def provision_user(*, identity, rules: Rules) -> Provisioned:
+    """Return the user the token names, creating it for an unknown `user.id`.
+
+    Raises what `resolve` raises; on any error nothing is created or changed.
+    """
+    # The common case, a returning user, takes no seat lock and writes only what changed.
+    found = _find(identity, rules)
+    if found.action == LOGIN:
+        return _refresh(found.user, identity)
+    with accounts.seat_transaction():
+        # Again under the lock: a concurrent first login may have created or linked the
+        # user a moment ago, or taken the last seat.
+        found = _find(identity, rules)
+        if found.action == LOGIN:
+            return _refresh(found.user, identity)
+        if found.action == LINK:
+            return _link(found.user, identity)
+        user = accounts.create_user(
+            email=identity.email,
+            public_id=identity.user_id,
+            created_via=CreatedVia.JWT,
+            metadata=identity.metadata,
+        )
+    return Provisioned(user=user, created=True)
 
 
 def _by_public_id(public_id: str) -> User | None:
@@ -55,43 +120,39 @@ def _by_public_id(public_id: str) -> User | None:
     return found[0] if found else None
 
 
-def _require_active(user: User) -> User:
+def _allowed(user: User, rules: Rules) -> User:
+    # Before anything is refreshed: a refused admin is left exactly as they were.
+    if user.is_admin and not rules.admins_may_use_jwt:
+        raise AdminJwtNotAllowed(
+            f"user {user.public_id!r} is an admin and admins may not log in with a JWT"
+        )
     if user.status != Status.ACTIVE:
         raise UserDeactivated(f"user {user.public_id} is deactivated")
     return user
 
 
-def _upsert(identity: Upsert, *, link_by_email: bool) -> Provisioned:
-    # The common case, a returning user, takes no seat lock and writes only what changed.
-    user = _by_public_id(identity.user_id)
-    if user is not None:
-        return _refresh(_require_active(user), identity)
-    with accounts.seat_transaction():
-        user = _by_public_id(identity.user_id)
-        if user is not None:  # created by a concurrent first login a moment ago
-            return _refresh(_require_active(user), identity)
-        holder = accounts.find_user_by_email(identity.email) if identity.email else None
-        if holder is not None:
-            return _link(holder, identity, link_by_email=link_by_email)
-        user = accounts.create_user(
-            email=identity.email,
-            public_id=identity.user_id,
-            created_via=CreatedVia.JWT,
-            metadata=identity.metadata,
-        )
-    return Provisioned(user=user, created=True)
+def _linkable(holder: User, identity: Upsert, rules: Rules) -> User:
+    """The user found by email, if this `user.id` may take it over; else IdentityConflict.
+    Never an admin, whatever the switches say: linking trusts the integrator's email, and an
+    email alone must not be enough to become an admin."""
+    if holder.is_admin:
+        why = "belongs to an admin, and linking never takes over an admin"
+    elif holder.created_via == CreatedVia.JWT or JwtLink.objects.filter(user=holder).exists():
+        why = f"belongs to JWT user {holder.public_id!r}"
+    elif not rules.link_by_email:
+        why = f"belongs to user {holder.public_id!r} (linking by email is off)"
+    else:
+        why = ""
+    if why:
+        raise IdentityConflict(f"email {identity.email!r} of user.id {identity.user_id!r} {why}")
+    if holder.status != Status.ACTIVE:
+        raise UserDeactivated(f"user {holder.public_id} is deactivated")
+    return holder
 
 
-def _link(holder: User, identity: Upsert, *, link_by_email: bool) -> Provisioned:
-    has_jwt_identity = (
-        holder.created_via == CreatedVia.JWT or JwtLink.objects.filter(user=holder).exists()
-    )
-    if has_jwt_identity or not link_by_email:
-        why = "belongs to JWT user" if has_jwt_identity else "belongs to a user (linking is off)"
-        raise IdentityConflict(
-            f"email {identity.email!r} of user.id {identity.user_id!r} {why} {holder.public_id!r}"
-        )
-    _require_active(holder)
+def _link(holder: User, identity: Upsert) -> Provisioned:
+    # The one place an existing user's id is rewritten: the admin opted into linking and
+    # _linkable found a plain email user with no JWT identity yet.
     previous_id = holder.public_id
     holder.public_id = identity.user_id
     holder.metadata = identity.metadata
@@ -100,7 +161,9 @@ def _link(holder: User, identity: Upsert, *, link_by_email: bool) -> Provisioned
     return Provisioned(user=holder, linked=True, note=f"linked by email; id was {previous_id!r}")
 
 
-def _refresh(user: User, identity: Upsert) -> Provisioned:
+def _refresh(user: User, identity) -> Provisioned:
+    if not isinstance(identity, Upsert):
+        return Provisioned(user=user)
     note = ""
     if identity.metadata != user.metadata:
         user.metadata = identity.metadata

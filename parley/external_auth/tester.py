@@ -12,13 +12,12 @@ from typing import Any
 from django.db import transaction
 
 from parley.accounts import services as accounts
-from parley.accounts.models import CreatedVia, Status, User
-from parley.errors import AuthError, SeatLimitReached, UserDeactivated
+from parley.accounts.models import User
+from parley.errors import AuthError
 
 from .admin_services import jti_already_used
-from .claims import LookupByEmail, LookupById, Upsert, parse_identity
+from .claims import LookupById, Upsert, parse_identity
 from .errors import (
-    IdentityConflict,
     InvalidAudience,
     InvalidClaims,
     InvalidIssuer,
@@ -30,9 +29,8 @@ from .errors import (
     TokenNotYetValid,
     TokenReplayed,
     UnsupportedAlgorithm,
-    UserNotFound,
 )
-from .models import JwtLink
+from .provisioning import LINK, LOGIN, Rules, resolve
 from .services import verification_config
 from .verify import MAX_TOKEN_CHARS, VerifiedToken, verify_jws, verify_token
 
@@ -198,7 +196,11 @@ def _run(code: str, now: float) -> TesterReport:
             refusal = refusal or TokenReplayed(f"jti {verified.jti[:80]!r} was already used")
 
     if refusal is None and identity is not None:
-        outcome = _predict(identity, link_by_email=jwt_settings.link_by_email)
+        rules = Rules(
+            link_by_email=jwt_settings.link_by_email,
+            admins_may_use_jwt=jwt_settings.admins_may_use_jwt,
+        )
+        outcome = _predict(identity, rules=rules)
     else:
         outcome = _refused(refusal or MalformedToken("nothing to test"))
 
@@ -243,74 +245,38 @@ def _one_time_check(verified: VerifiedToken, now: float) -> Check:
     )
 
 
-def _predict(identity, *, link_by_email: bool) -> Prediction:
-    """provisioning.provision_user's decision, made from look-ups alone (a parity test keeps
-    the two in step)."""
-    if isinstance(identity, LookupById):
-        user = accounts.find_user_by_public_id(identity.public_id)
-        if user is None:
-            return _refused(UserNotFound(f"no user with id {identity.public_id!r}"))
-        return _log_in(user)
-    if isinstance(identity, LookupByEmail):
-        user = accounts.find_user_by_email(identity.email)
-        if user is None:
-            return _refused(UserNotFound(f"no user with email {identity.email!r}"))
-        return _log_in(user)
-    user = accounts.find_user_by_public_id(identity.user_id)
-    if user is not None:
-        return _log_in(user, notes=_refresh_notes(user, identity))
-    holder = accounts.find_user_by_email(identity.email) if identity.email else None
-    if holder is not None:
-        return _link(holder, identity, link_by_email=link_by_email)
-    usage = accounts.seat_usage()
-    if usage.free == 0:
-        return _refused(
-            SeatLimitReached(
-                f"no seat free for user.id {identity.user_id!r} "
-                f"({usage.used} of {usage.limit} in use)"
-            )
+def _predict(identity, *, rules: Rules) -> Prediction:
+    """What provisioning.provision_user would do: the same `resolve`, which only reads."""
+    try:
+        found = resolve(identity=identity, rules=rules)
+    except AuthError as error:
+        return _refused(error)
+    user = found.user
+    if found.action == LOGIN:
+        notes = _refresh_notes(user, identity) if isinstance(identity, Upsert) else ()
+        return Prediction(
+            kind="login",
+            summary=(
+                f"Log in user {user.display_name} ({user.email or 'no email'}, "
+                f"id {user.public_id})."
+            ),
+            notes=notes,
         )
+    if found.action == LINK:
+        return Prediction(
+            kind="link",
+            summary=(
+                f"Link to existing email user {user.email} (id {user.public_id}): their id "
+                f"becomes {identity.user_id!r} and they are logged in. No new seat is taken."
+            ),
+            notes=_metadata_note(identity.metadata),
+        )
+    usage = accounts.seat_usage()
     seats = "seats are unlimited" if usage.free is None else f"{usage.free} free"
     email = f", email {identity.email}" if identity.email else ", no email"
     return Prediction(
         kind="create",
         summary=f"Create a new user with id {identity.user_id!r}{email} (takes a seat; {seats}).",
-        notes=_metadata_note(identity.metadata),
-    )
-
-
-def _log_in(user: User, notes: tuple[str, ...] = ()) -> Prediction:
-    if user.status != Status.ACTIVE:
-        return _refused(UserDeactivated(f"user {user.public_id} is deactivated"))
-    return Prediction(
-        kind="login",
-        summary=(
-            f"Log in user {user.display_name} ({user.email or 'no email'}, id {user.public_id})."
-        ),
-        notes=notes,
-    )
-
-
-def _link(holder: User, identity: Upsert, *, link_by_email: bool) -> Prediction:
-    has_jwt_identity = (
-        holder.created_via == CreatedVia.JWT or JwtLink.objects.filter(user=holder).exists()
-    )
-    if has_jwt_identity or not link_by_email:
-        why = "belongs to JWT user" if has_jwt_identity else "belongs to a user (linking is off)"
-        return _refused(
-            IdentityConflict(
-                f"email {identity.email!r} of user.id {identity.user_id!r} {why} "
-                f"{holder.public_id!r}"
-            )
-        )
-    if holder.status != Status.ACTIVE:
-        return _refused(UserDeactivated(f"user {holder.public_id} is deactivated"))
-    return Prediction(
-        kind="link",
-        summary=(
-            f"Link to existing email user {holder.email} (id {holder.public_id}): their id "
-            f"becomes {identity.user_id!r} and they are logged in. No new seat is taken."
-        ),
         notes=_metadata_note(identity.metadata),
     )
 

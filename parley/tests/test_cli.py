@@ -160,6 +160,7 @@ def test_jwt_mint_makes_codes_that_log_in(db, capsys, client, make_user):
         client.logout()
         assert client.get(f"/?externalAuthCode={out.strip()}").status_code == 303
     code, out, _ = run(capsys, "jwt", "mint", "--user-id", "new-1", "--user-email", "n@example.com")
+    client.logout()  # else the code for someone else asks before switching
     assert client.get(f"/?externalAuthCode={out.strip()}").status_code == 303
     assert services.find_user_by_email("n@example.com").public_id == "new-1"
 

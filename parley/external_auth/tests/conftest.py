@@ -10,6 +10,9 @@ import pytest
 from django.core.cache import cache
 from jwt.algorithms import ECAlgorithm
 
+# Codes signed with the instance secret, and the API client, as the API tests make them.
+from parley.api.tests.conftest import anonymous_api, jwt_secret, mint  # noqa: F401
+
 
 @pytest.fixture
 def no_network(monkeypatch):

@@ -29,6 +29,7 @@ def test_a_code_signed_by_a_key_in_the_jwks_logs_in_and_the_set_is_fetched_once(
     for n in range(3):
         token = es256({"user": {"id": f"idp-{n}"}}, signer, "k-2026")
         assert client.get("/", {"externalAuthCode": token}).status_code == 303
+        client.logout()  # three different people, so no "switch account?" page between
     assert User.objects.filter(public_id__startswith="idp-").count() == 3
     assert key_server.hits == 1
 
@@ -50,6 +51,7 @@ def test_a_rotated_issuer_key_is_picked_up_by_the_unknown_kid_refetch(client, db
     old, new = ec_private_key("secp256r1", 11), ec_private_key("secp256r1", 14)
     key_server.publish((old, "old"))
     assert client.get("/", {"externalAuthCode": es256({"user": {"id": "a"}}, old, "old")})
+    client.logout()
     key_server.publish((old, "old"), (new, "new"))
     response = client.get("/", {"externalAuthCode": es256({"user": {"id": "b"}}, new, "new")})
     assert response.status_code == 303

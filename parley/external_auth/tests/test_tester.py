@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from parley.accounts import services as accounts
-from parley.accounts.models import CreatedVia, User
+from parley.accounts.models import CreatedVia, Role, User
 from parley.audit.models import AuthEvent
 from parley.errors import AuthError
 from parley.external_auth import ratelimit, services, tester
@@ -121,13 +121,38 @@ def test_a_new_user_code_with_no_seat_free_would_be_refused(code, make_user):
     assert "All seats" in report.outcome.user_message
 
 
-def test_an_email_user_would_be_linked_by_email(code, make_user):
+def test_an_email_user_would_be_linked_by_email_when_linking_is_on(code, make_user):
+    services.update_policy(link_by_email=True)
     holder = make_user(email="sam@example.com")
     report = _test(code({"user": {"id": "crm-1", "email": "SAM@example.com"}}))
     assert report.outcome.kind == "link"
     assert f"Link to existing email user sam@example.com (id {holder.public_id})" in (
         report.outcome.summary
     )
+
+
+def test_an_email_user_would_be_a_conflict_while_linking_is_off(code, make_user):
+    make_user(email="sam@example.com")
+    report = _test(code({"user": {"id": "crm-1", "email": "sam@example.com"}}))
+    assert report.outcome.error_code == "identity_conflict"
+    assert "linking by email is off" in report.outcome.summary
+
+
+def test_an_admins_email_would_never_be_linked(code, make_user):
+    services.update_policy(link_by_email=True, admins_may_use_jwt=True)
+    make_user(email="boss@example.com", role=Role.ADMIN)
+    report = _test(code({"user": {"id": "crm-1", "email": "BOSS@example.com"}}))
+    assert report.outcome.error_code == "identity_conflict"
+    assert "linking never takes over an admin" in report.outcome.summary
+
+
+def test_a_code_naming_an_admin_would_be_refused_unless_admins_may_use_jwt(code, make_user):
+    admin = make_user(role=Role.ADMIN)
+    report = _test(code({"id": admin.public_id}))
+    assert report.outcome.error_code == "admin_jwt_not_allowed"
+    assert "Administrator accounts cannot sign in" in report.outcome.user_message
+    services.update_policy(admins_may_use_jwt=True)
+    assert _test(code({"id": admin.public_id})).outcome.kind == "login"
 
 
 def test_an_email_held_by_a_jwt_user_would_be_a_conflict(code, make_user):
@@ -334,16 +359,31 @@ def test_the_tester_does_not_touch_the_rate_limit(code):
         {"user": {"id": "new-4"}},
         {"user": {"id": "DEACTIVATED"}},
         {"user": "not an object"},
+        {"id": "ADMIN"},
+        {"email": "Boss@example.com"},
+        {"user": {"id": "ADMIN", "email": "other@example.com"}},
+        {"user": {"id": "new-5", "email": "BOSS@example.com"}},
     ],
 )
-@pytest.mark.parametrize("seat_limit", [None, 3])
-def test_the_prediction_matches_what_a_real_login_does(code, make_user, payload, seat_limit):
+@pytest.mark.parametrize("seat_limit", [None, 4])
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"link_by_email": False, "admins_may_use_jwt": False},
+        {"link_by_email": True, "admins_may_use_jwt": True},
+    ],
+    ids=["safe-defaults", "link-and-admins-on"],
+)
+def test_the_prediction_matches_what_a_real_login_does(code, make_user, payload, seat_limit, rules):
+    services.update_policy(**rules)
+    boss = make_user(email="boss@example.com", role=Role.ADMIN)
     kim = make_user(email="kim@example.com")
     make_user(email="jwt@example.com", created_via=CreatedVia.JWT, public_id="jwt-1")
     gone = make_user()
     accounts.deactivate_user(user=gone)
     accounts.set_seat_limit(limit=seat_limit)
     text = json.dumps(payload).replace("EXISTING", kim.public_id)
+    text = text.replace("ADMIN", boss.public_id)
     token = code(json.loads(text.replace("DEACTIVATED", gone.public_id)))
 
     predicted = _test(token).outcome

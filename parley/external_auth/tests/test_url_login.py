@@ -128,15 +128,6 @@ def test_the_error_page_has_a_reference_that_finds_the_audit_event(client, code)
     assert b"eyJ" not in response.content  # the token is never echoed
 
 
-def test_a_valid_code_for_another_user_switches_user(client, code, make_user):
-    first, second = make_user(public_id="first"), make_user(public_id="second")
-    login(client, code({"id": "first"}))
-    assert session_user_id(client) == str(first.pk)
-    login(client, code({"id": "second"}))
-    assert session_user_id(client) == str(second.pk)
-    assert "switched from user first" in last_event().detail
-
-
 def test_an_invalid_code_ends_the_current_session(client, code, make_user):
     make_user(public_id="me")
     login(client, code({"id": "me"}))
