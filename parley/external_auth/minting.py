@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 import jwt
 from django.conf import settings
 
-from parley.accounts import services as accounts
 from parley.accounts.models import User
-from parley.errors import UserDeactivated, ValidationFailed
+from parley.errors import AuthError, UserDeactivated, ValidationFailed
 
-from .claims import LookupByEmail, LookupById, parse_identity
-from .errors import InvalidClaims, JwtDisabled
+from .claims import LookupById, parse_identity
+from .errors import AdminJwtNotAllowed, InvalidClaims, JwtDisabled, UserNotFound
+from .provisioning import Rules, resolve
 from .services import current_secret, get_jwt_settings
 from .urls_cleaning import PARAM
 
@@ -32,7 +32,7 @@ def mint_login_code(*, payload: dict, lifetime: timedelta) -> str:
         raise ValidationFailed(
             "no current secret", user_message="There is no JWT secret yet: turn JWT login on."
         )
-    _check_named_user(payload)
+    _check_named_user(payload, jwt_settings)
     seconds = int(lifetime.total_seconds())
     if seconds < 1:
         raise ValidationFailed(
@@ -66,29 +66,46 @@ def login_url(code: str) -> str:
     return f"{settings.PUBLIC_URL}/?{urlencode({PARAM: code})}"
 
 
-def _check_named_user(payload: dict) -> None:
-    """The payload must say who, the way a login reads it; a user it names must exist (unless
-    `user` may create them) and be active."""
+def _check_named_user(payload: dict, jwt_settings) -> None:
+    """The payload must say who, the way a login reads it, and name someone a login would
+    accept now: the same `resolve` as the login decides (the admin rule, linking, seats)."""
     try:
         identity = parse_identity(payload=payload)
     except InvalidClaims as error:
         raise ValidationFailed(
             error.reason, user_message=f"The code would be refused: {error.reason}."
         ) from None
-    if isinstance(identity, LookupById):
-        user = accounts.find_user_by_public_id(identity.public_id)
-        missing = f"No user has the ID {identity.public_id!r}"
-    elif isinstance(identity, LookupByEmail):
-        user = accounts.find_user_by_email(identity.email)
-        missing = f"No user has the email address {identity.email!r}"
-    else:  # user.id: logs in the user with that id, or creates one
-        user, missing = accounts.find_user_by_public_id(identity.user_id), ""
-    if user is None and missing:
+    rules = Rules(
+        link_by_email=jwt_settings.link_by_email,
+        admins_may_use_jwt=jwt_settings.admins_may_use_jwt,
+    )
+    try:
+        resolve(identity=identity, rules=rules)
+    except UserNotFound as error:
+        missing = (
+            f"No user has the ID {identity.public_id!r}"
+            if isinstance(identity, LookupById)
+            else f"No user has the email address {identity.email!r}"
+        )
         raise ValidationFailed(
-            missing, user_message=f"{missing}, so the code would be refused (user_not_found)."
-        )
-    if user is not None and not user.is_active:
+            error.reason,
+            user_message=f"{missing}, so the code would be refused ({error.code}).",
+        ) from None
+    except UserDeactivated as error:
         raise UserDeactivated(
-            f"user {user.public_id} is deactivated",
-            user_message=f"{user} is deactivated: reactivate them before making a code.",
-        )
+            error.reason,
+            user_message="This user is deactivated: reactivate them before making a code.",
+        ) from None
+    except AdminJwtNotAllowed as error:
+        raise ValidationFailed(
+            error.reason,
+            user_message=(
+                "This user is an admin, and admins may not log in with a JWT here (JWT "
+                "settings → Admins may log in with a JWT), so the code would be refused."
+            ),
+        ) from None
+    except AuthError as error:
+        raise ValidationFailed(
+            error.reason,
+            user_message=f"The code would be refused ({error.code}): {error.user_message}",
+        ) from None

@@ -272,3 +272,14 @@ def test_minting_for_a_new_user_id_creates_them_on_login(db, capsys):
     assert link[0] == 0 and "/?externalAuthCode=" in link[1]
     assert login(link[1].strip().split("externalAuthCode=", 1)[1])[0] == 303
     assert accounts.find_user_by_email("n@x.example").public_id == "crm-9"
+
+
+def test_minting_for_an_admin_is_refused_until_admins_may_use_jwt(db, capsys, make_user):
+    make_user(public_id="boss", role="admin")
+    run(capsys, "jwt", "enable")
+    status, out, err = run(capsys, "jwt", "mint", "--id", "boss")
+    assert_one_line_error(status, err)
+    assert "admins may not log in with a JWT" in err and out == ""
+    run(capsys, "jwt", "policy", "--admins-may-use-jwt", "on")
+    code = run(capsys, "jwt", "mint", "--id", "boss")[1].strip()
+    assert login(code)[0] == 303

@@ -161,3 +161,18 @@ def test_the_generator_refuses_clearly(admin_client, make_user, setup, form, mes
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not response.context["login_link"]
+
+
+def test_the_generator_refuses_a_link_for_an_admin_until_admins_may_use_jwt(
+    admin_client, admin_user, secret
+):
+    response = admin_client.post(MAKE_LINK, {"user": admin_user.email, "lifetime": "600"})
+    assert "admins may not log in with a JWT" in response.content.decode()
+    assert not response.context["login_link"]
+
+    services.update_policy(admins_may_use_jwt=True)
+    link = admin_client.post(MAKE_LINK, {"user": admin_user.email, "lifetime": "600"}).context[
+        "login_link"
+    ]
+    parts = urlsplit(link)
+    assert Client().get(f"{parts.path}?{parts.query}").status_code == 303
