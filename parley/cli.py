@@ -8,6 +8,8 @@ import re
 import sys
 from datetime import timedelta
 
+from django.core.exceptions import ImproperlyConfigured
+
 from parley.errors import ParleyError
 
 
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["PARLEY_SERVE_WORKERS"] = str(args.workers)
         _setup_django()
         args.func(args)
-    except CommandError as error:
+    except (CommandError, ImproperlyConfigured) as error:
         print(f"parley: {error}", file=sys.stderr)
         return 2
     except ParleyError as error:

@@ -12,6 +12,7 @@ from parley.accounts.sessions import log_user_in, write_session_now
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
 from parley.errors import AuthError
+from parley.web.proxy import client_address
 
 from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
@@ -43,7 +44,7 @@ def log_in_with_code(
     session on `request` is ended: an invalid code never keeps or creates a session.
     """
     now = time.time()
-    ip = audit.client_ip(request)
+    ip = client_address(request)
     verified = identity = None
     try:
         ratelimit.check(ip)
@@ -103,7 +104,7 @@ def record_rejection(request, error: AuthError) -> AuthError:
         logout(request)
     event = _record(request, None, Outcome.FAILURE, error.code, "", [error.reason])
     error.reference = event.reference
-    ratelimit.count_failure(audit.client_ip(request))
+    ratelimit.count_failure(client_address(request))
     return error
 
 
