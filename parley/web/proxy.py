@@ -27,24 +27,25 @@ FORWARDED_HEADERS = frozenset(
 
 
 def parse_address(text: str | None) -> IPAddress | None:
-    """An address as peers and proxies write it: bare, `[v6]`, or with a `:port`."""
+    """An address as peers and proxies write it: bare, `[v6]`, or with a `:port`. An IPv4
+    address a dual-stack socket reports as ::ffff:a.b.c.d is that IPv4 address."""
     text = (text or "").strip()
     try:
-        return ipaddress.ip_address(text.strip("[]"))
+        address = ipaddress.ip_address(text.strip("[]"))
     except ValueError:
-        pass
-    host, _port = split_domain_port(text)
-    try:
-        return ipaddress.ip_address(host.strip("[]")) if host else None
-    except ValueError:
-        return None
+        host, _port = split_domain_port(text)
+        try:
+            address = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def is_trusted_proxy(address: IPAddress | None) -> bool:
     if address is None or not settings.PARLEY_BEHIND_PROXY:
         return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # a dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d
     return any(address in network for network in settings.PARLEY_TRUSTED_PROXIES)
 
 
