@@ -39,3 +39,12 @@ def member_client(client, make_user):
     client.force_login(member)
     client.user = member
     return client
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """PARLEY_BEHIND_PROXY=true with the default trusted proxies (loopback). The test
+    client's REMOTE_ADDR, 127.0.0.1, is then the proxy; any other address is not."""
+    settings.PARLEY_BEHIND_PROXY = settings.USE_X_FORWARDED_HOST = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    return settings

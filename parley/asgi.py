@@ -31,6 +31,7 @@ ASYNC_ROUTES: dict[str, object] = {}
 from parley.chat.providers import close_clients  # noqa: E402
 from parley.chat.stream import chat_stream  # noqa: E402
 from parley.ops.metrics import track_stream  # noqa: E402
+from parley.web.proxy import guard_stream  # noqa: E402
 
 ASYNC_ROUTES["/chat/stream/"] = chat_stream
 
@@ -163,7 +164,9 @@ async def application(scope, receive, send):
     path = scope.get("path", "")
     for prefix, route in ASYNC_ROUTES.items():
         if path.startswith(prefix):
-            handler = track_stream(route)  # parley/ops/metrics.py: open streams, a counter
+            # Django's middleware never sees these: its host check and forwarded-header
+            # rule come along (parley/web/proxy.py); track_stream counts open streams.
+            handler = track_stream(guard_stream(route))
             break
     if scope["type"] != "http":
         if handler is pages:  # websockets: none served yet

@@ -6,6 +6,8 @@ import json
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
+
 from parley.errors import ParleyError
 
 
@@ -219,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["PARLEY_SERVE_WORKERS"] = str(args.workers)
         _setup_django()
         args.func(args)
-    except CommandError as error:
+    except (CommandError, ImproperlyConfigured) as error:
         print(f"parley: {error}", file=sys.stderr)
         return 2
     except ParleyError as error:

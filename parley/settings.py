@@ -1,9 +1,12 @@
 """Django settings: the one place that reads the environment (and an optional .env)."""
 
+import ipaddress
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -28,14 +31,68 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = env.bool("PARLEY_DEBUG", default=False)
 PUBLIC_URL = env.str("PARLEY_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
-ALLOWED_HOSTS = env.list("PARLEY_ALLOWED_HOSTS", default=["*"])
-CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+_PUBLIC = urlsplit(PUBLIC_URL)
+if _PUBLIC.scheme not in ("http", "https") or not _PUBLIC.hostname:
+    raise ImproperlyConfigured(
+        f"PARLEY_PUBLIC_URL must be an http:// or https:// address, not {PUBLIC_URL!r}"
+    )
+HTTPS = _PUBLIC.scheme == "https"
+_LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+
+def _default_allowed_hosts() -> list[str]:
+    """The public URL's host. A development instance (http, on a loopback or listen-all
+    address: the default, or `parley serve --host 0.0.0.0` unconfigured) also answers on
+    the loopback names, so http://localhost:8000 and http://127.0.0.1:8000 both work.
+    Health probes that use an IP as Host are answered before the host check
+    (parley/ops/middleware.py), so production needs no IP here."""
+    host = _PUBLIC.hostname
+    hosts = [f"[{host}]" if ":" in host else host]
+    try:
+        address = ipaddress.ip_address(host)
+        local = address.is_loopback or address.is_unspecified
+    except ValueError:
+        local = host == "localhost"
+    if local and not HTTPS:
+        hosts += [name for name in _LOOPBACK_HOSTS if name not in hosts]
+    return hosts
+
+
+# Only these hosts are served: anything else gets a 400, so no page, redirect or email can
+# be built from a forged Host or X-Forwarded-Host (emails use PUBLIC_URL regardless).
+ALLOWED_HOSTS = env.list("PARLEY_ALLOWED_HOSTS", default=None) or _default_allowed_hosts()
+CSRF_TRUSTED_ORIGINS = [f"{_PUBLIC.scheme}://{_PUBLIC.netloc}"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-USE_X_FORWARDED_HOST = env.bool("PARLEY_BEHIND_PROXY", default=False)
-if USE_X_FORWARDED_HOST:
+
+# Behind a reverse proxy, X-Forwarded-For/-Proto/-Host are believed only from the proxy's
+# own addresses (parley/web/proxy.py strips them from anyone else, before Django reads them).
+PARLEY_BEHIND_PROXY = env.bool("PARLEY_BEHIND_PROXY", default=False)
+
+
+def _trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for text in env.list("PARLEY_TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"]):
+        try:
+            networks.append(ipaddress.ip_network(text.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PARLEY_TRUSTED_PROXIES: {text.strip()!r} is not an IP address or network "
+                "(CIDR such as 10.0.0.0/8 or fd00::/8); separate several with commas"
+            ) from None
+    return networks
+
+
+PARLEY_TRUSTED_PROXIES = _trusted_proxies()
+USE_X_FORWARDED_HOST = PARLEY_BEHIND_PROXY
+if PARLEY_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# Strict-Transport-Security on https responses when the public URL is https: one year,
+# this host only (subdomains and preloading are the operator's call). 0 turns it off.
+SECURE_HSTS_SECONDS = env.int("PARLEY_HSTS_SECONDS", default=365 * 24 * 3600) if HTTPS else 0
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("PARLEY_HSTS_SECONDS must be 0 (off) or a number of seconds")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -58,7 +115,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "parley.ops.middleware.RequestMetricsMiddleware",  # first: counts every response
+    "parley.web.proxy.ForwardedHeadersMiddleware",  # first: before anything reads them
+    "parley.ops.middleware.RequestMetricsMiddleware",  # counts every response
+    "parley.ops.middleware.ProbeMiddleware",  # health probes answer for any Host
     "django.middleware.security.SecurityMiddleware",
     "parley.widget.middleware.FrameAncestorsMiddleware",  # before whitenoise: static too
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -21,7 +21,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", include("parley.adminpanel.urls")),
     path("api/v1/", api_urls),
-    path("", include("parley.ops.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/parley/favicon.svg", permanent=True)),
 ]
 

@@ -1,6 +1,9 @@
 """django-allauth hooks: email login and signup obey the admin settings, the seat rule and
 the audit log (DESIGN §3, §4.5), and never tell a visitor whether an account exists."""
 
+import re
+from urllib.parse import urlsplit
+
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import (
@@ -13,6 +16,9 @@ from allauth.account.internal.flows.email_verification_by_code import EmailVerif
 from allauth.account.stages import LoginStage
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
@@ -24,6 +30,7 @@ from parley.errors import (
     UserDeactivated,
 )
 from parley.web.errors import render_error
+from parley.web.proxy import client_address
 
 from . import services, signups
 from .models import Role, Status
@@ -33,6 +40,7 @@ from .models import Role, Status
 # only the owner of the mailbox learns why no code came.
 LOGIN_DISABLED_MAIL = "account/email/email_login_disabled"
 DEACTIVATED_MAIL = "account/email/account_deactivated"
+ABSOLUTE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 # Audit reasons of email login not (yet) in parley.errors.
@@ -117,7 +125,15 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
             template_prefix, context = self._login_code_mail(email, context)
         elif template_prefix == "account/email/unknown_account":
             template_prefix, context = self._unknown_account_mail(email, context)
-        super().send_mail(template_prefix, email, context)
+        super().send_mail(template_prefix, email, {**context, **_public_links(context)})
+
+    def get_client_ip(self, request) -> str:
+        # allauth's per-address limits count the same client as the audit log and Parley's
+        # own limits; allauth's default would count a reverse proxy as one client for all.
+        address = client_address(request)
+        if address is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def _login_code_mail(self, email: str, context: dict) -> tuple[str, dict]:
         user = services.find_user_by_email(email)
@@ -209,6 +225,24 @@ class TakeSeatStage(LoginStage):
         except ParleyError as error:
             return _failed(self.request, error, user.public_id), False
         return None, True
+
+
+def _public_links(context: dict) -> dict:
+    """Every link a mail carries points at PARLEY_PUBLIC_URL. allauth builds its links from
+    the request's Host (or X-Forwarded-Host), which the sender of the request chooses: a
+    forged one would make a genuine Parley mail send people elsewhere."""
+    links = {
+        name: _public_link(value)
+        for name, value in context.items()
+        if isinstance(value, str) and ABSOLUTE_URL.match(value)
+    }
+    return {**links, "login_url": _public_link(reverse("account_login"))}
+
+
+def _public_link(url: str) -> str:
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{settings.PUBLIC_URL}{parts.path}{query}"
 
 
 def _current_request():

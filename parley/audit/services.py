@@ -4,8 +4,9 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
+
+from parley.web.proxy import client_address
 
 from .models import AuthEvent
 
@@ -15,20 +16,6 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def new_reference() -> str:
     return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.USE_X_FORWARDED_HOST:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            address = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def record_event(
@@ -51,7 +38,7 @@ def record_event(
         detail=detail[:2000],
         reference=new_reference(),
         public_user_id=(public_user_id or "")[:255],
-        client_ip=client_ip(request),
+        client_ip=client_address(request),
         user_agent=user_agent[:512],
         jti=str(jti or "")[:255],
         iss=str(iss or "")[:255],

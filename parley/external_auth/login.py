@@ -12,6 +12,7 @@ from parley.accounts.sessions import log_user_in, write_session_now
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
 from parley.errors import AuthError, ParleyError, ServiceUnavailable
+from parley.web.proxy import client_address
 
 from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
@@ -64,7 +65,7 @@ def log_in_with_code(
     SwitchNeedsConfirmation unless `switch_confirmed` (the person said yes to the switch).
     """
     now = time.time()
-    ip = audit.client_ip(request)
+    ip = client_address(request)
     jwt_settings = verified = identity = None
     signed = False
     try:
@@ -154,7 +155,7 @@ def record_rejection(request, error: AuthError) -> ParleyError:
         error,
         verified=None,
         public_user_id="",
-        count_for=(audit.client_ip(request), window, now),
+        count_for=(client_address(request), window, now),
     )
 
 

@@ -1,6 +1,7 @@
 """Start a real `parley serve` (granian) in a subprocess for end-to-end tests."""
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -81,3 +82,23 @@ def postgres_database():
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def settings_under(env: dict, *names: str) -> dict:
+    """The named Django settings as parley/settings.py computes them from `env` (in a fresh
+    interpreter, since settings are read once), or {"error": message} if it refuses."""
+    script = (
+        "import json\n"
+        "from django.core.exceptions import ImproperlyConfigured\n"
+        "try:\n"
+        "    import parley.settings as s\n"
+        "except ImproperlyConfigured as error:\n"
+        "    print(json.dumps({'error': str(error)}))\n"
+        "else:\n"
+        f"    print(json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}, default=str))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
