@@ -9,6 +9,7 @@ DEL, line and paragraph separators, bidi overrides…) become `\\xNN` (`\\uNNNN`
 U+00FF); a byte that is not UTF-8 becomes `\\xNN` too.
 """
 
+from parley.web.proxy import scope_client_address
 from parley.web.scrub import scrub, scrub_query, scrub_url
 
 _QUOTE_OR_BACKSLASH = ('"', "\\")
@@ -42,7 +43,8 @@ def access_line(scope, *, status: int, milliseconds: float) -> str:
     """`scope` is the ASGI request's; its path is already percent-decoded, as Django sees it."""
     query = scope.get("query_string", b"").decode("utf-8", errors="surrogateescape")
     target = scrub(scope.get("path", "")) + ("?" + scrub_query(query) if query else "")
-    client = (scope.get("client") or ("-",))[0]
+    # Behind a trusted proxy, the client it names (the peer would always be the proxy).
+    client = scope_client_address(scope) or "-"
     referer = scrub_url(_header(scope, b"referer")) or "-"
     agent = _header(scope, b"user-agent") or "-"
     return (

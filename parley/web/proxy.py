@@ -56,10 +56,24 @@ def client_address(request) -> str | None:
     limits and allauth's per-address limits all count this address."""
     if request is None:
         return None
-    address = parse_address(request.META.get("REMOTE_ADDR"))
+    return _client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", ""))
+
+
+def scope_client_address(scope: dict) -> str | None:
+    """client_address for an ASGI scope (the access log sees every request that way)."""
+    forwarded = ",".join(
+        value.decode("latin-1")
+        for name, value in scope.get("headers", ())
+        if name == b"x-forwarded-for"
+    )
+    return _client((scope.get("client") or ("",))[0], forwarded)
+
+
+def _client(peer: str | None, forwarded_for: str) -> str | None:
+    address = parse_address(peer)
     if not is_trusted_proxy(address):
         return None if address is None else str(address)
-    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+    for hop in reversed(forwarded_for.split(",")):
         forwarded = parse_address(hop)
         if forwarded is None:
             break  # garbage a trusted proxy passed on: the last address it vouched for stands

@@ -88,3 +88,30 @@ def test_an_invalid_trusted_proxy_stops_startup_with_a_clear_message(tmp_path, v
     answer = settings_under(parley_env(tmp_path, PARLEY_TRUSTED_PROXIES=value), "DEBUG")
     assert answer["error"].startswith("PARLEY_TRUSTED_PROXIES: ")
     assert "is not an IP address or network (CIDR" in answer["error"]
+
+
+def _access_line_from(peer: str, forwarded_for: str) -> str:
+    from parley.web.access_log import access_line
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "query_string": b"",
+        "client": (peer, 50000),
+        "headers": [(b"x-forwarded-for", forwarded_for.encode())],
+    }
+    return access_line(scope, status=200, milliseconds=1.0)
+
+
+def test_the_access_log_names_the_client_the_proxy_vouches_for(behind_proxy):
+    assert _access_line_from("127.0.0.1", "203.0.113.9").startswith("203.0.113.9 ")
+
+
+def test_the_access_log_names_a_direct_client_by_its_own_address(behind_proxy):
+    assert _access_line_from("198.51.100.4", "203.0.113.9").startswith("198.51.100.4 ")
+
+
+def test_without_a_proxy_the_access_log_names_the_peer(settings):
+    settings.PARLEY_BEHIND_PROXY = False
+    assert _access_line_from("127.0.0.1", "203.0.113.9").startswith("127.0.0.1 ")
