@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from parley import outbound
 from parley.errors import ValidationFailed
 
 from .jwks import JwksSource
@@ -109,10 +110,14 @@ POLICY_FIELDS = (
 )
 
 
-def set_jwks_url(*, url: str) -> JwtSettings:
-    """Set (or with "" clear) the JWKS URL public keys are fetched from."""
+def set_jwks_url(*, url: str, allow_private_network: bool) -> JwtSettings:
+    """Set (or with "" clear) the JWKS URL public keys are fetched from. Unless the admin
+    allows the private network, its host must resolve to public addresses only (checked
+    again at every fetch: parley/outbound.py)."""
     url = validate_jwks_url(url) if url.strip() else ""
-    return update_policy(jwks_url=url)
+    if url:
+        outbound.resolve_allowed(url, allow_private_network=allow_private_network)
+    return update_policy(jwks_url=url, jwks_allow_private_network=allow_private_network)
 
 
 def update_policy(**changes) -> JwtSettings:
@@ -240,7 +245,11 @@ def _build_config(row: tuple, secrets: tuple, pems: tuple):
         current_secret=current, previous_secrets=previous, public_keys_pem=list(pems)
     )
     if settings_row.jwks_url:
-        keys = replace(keys, key_sources=(JwksSource(settings_row.jwks_url),))
+        source = JwksSource(
+            settings_row.jwks_url,
+            allow_private_network=settings_row.jwks_allow_private_network,
+        )
+        keys = replace(keys, key_sources=(source,))
     policy = VerifyPolicy(
         leeway_seconds=settings_row.leeway_seconds,
         require_exp=settings_row.require_exp,
