@@ -48,9 +48,7 @@ def test_every_html_page_of_the_site_sends_the_strict_policy(admin_client):
             expected = policy(response).get("frame-ancestors")
             assert_strict(response, frame_ancestors=expected)
             checked.append(path)
-    assert {"/admin/", "/admin/seats/", "/admin/token-tester/", "/widget/frame/"} <= set(
-        checked
-    )
+    assert {"/admin/", "/admin/seats/", "/admin/token-tester/", "/widget/frame/"} <= set(checked)
     assert len(checked) >= 20
 
 
@@ -71,9 +69,7 @@ def test_an_error_page_for_a_bad_external_code_sends_the_strict_policy(client, d
     assert_strict(response)
 
 
-def test_the_widget_frame_has_one_policy_with_the_allowed_origins_as_frame_ancestors(
-    client, db
-):
+def test_the_widget_frame_has_one_policy_with_the_allowed_origins_as_frame_ancestors(client, db):
     from parley.widget import services
 
     services.update_widget_settings(
