@@ -77,7 +77,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _is_html(response):
+        # Django's debug error pages (PARLEY_DEBUG only) are built of inline styles and
+        # scripts; they keep the plain frame-ancestors of FrameAncestorsMiddleware.
+        debug_error_page = settings.DEBUG and response.status_code >= 400
+        if _is_html(response) and not debug_error_page:
             response[CSP] = policy_for(response.get(CSP, ""))
             if _signed_in(request):
                 add_never_cache_headers(response)

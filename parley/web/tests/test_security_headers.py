@@ -60,6 +60,14 @@ def test_anonymous_pages_and_errors_send_the_strict_policy(client, db, path):
     assert_strict(response)
 
 
+def test_djangos_debug_error_page_keeps_its_inline_styles_only_in_debug_mode(client, db, settings):
+    settings.DEBUG = True
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "script-src" not in response.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
 def test_an_error_page_for_a_bad_external_code_sends_the_strict_policy(client, db):
     from parley.external_auth import services
 
