@@ -98,12 +98,19 @@ def resolve_allowed(url: str, *, allow_private_network: bool) -> list[str]:
     addresses to connect to; raises UrlRefused if any is forbidden (one forbidden answer
     among public ones is how DNS rebinding is tried), FetchFailed if the name does not
     resolve."""
-    parts = urlsplit(url)
-    host = _ascii_host(parts.hostname or "")
     try:
-        answers = socket.getaddrinfo(
-            host, parts.port or DEFAULT_PORTS.get(parts.scheme, 443), type=socket.SOCK_STREAM
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a bad port or IPv6 literal
+        parts, port = None, None
+    if parts is None or port is None or not parts.hostname:
+        raise UrlRefused(
+            f"{url[:200]!r} is not an http(s) URL with a host",
+            user_message="Only http:// and https:// URLs with a host name can be fetched.",
         )
+    host = _ascii_host(parts.hostname)
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchFailed(
             f"{host} does not resolve: {exc}",

@@ -77,6 +77,21 @@ def test_odd_spellings_of_internal_addresses_are_refused_after_resolution(url):
         outbound.resolve_allowed(url, allow_private_network=False)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "gopher://example.com/",
+        "https:///x",
+        "https://a.test:99999/",
+        "https://[::1/",
+    ],
+)
+def test_only_http_and_https_urls_with_a_host_are_fetched(url):
+    with pytest.raises(outbound.UrlRefused, match="not an http"):
+        outbound.fetch(url, allow_private_network=True, timeout=1, max_bytes=1)
+
+
 def test_one_internal_answer_among_public_ones_refuses_the_name(fake_dns):
     fake_dns.add("idp.test", ["93.184.215.14", "10.0.0.7"])
     with pytest.raises(outbound.UrlRefused, match="10.0.0.7, a private address"):
