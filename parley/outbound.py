@@ -157,8 +157,8 @@ def fetch(
     the Host header names it. Redirects are followed only on the same scheme, host and port.
     Raises UrlRefused or FetchFailed."""
     for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
         addresses = resolve_allowed(url, allow_private_network=allow_private_network)
+        parts = urlsplit(url)
         connection = _connection(parts, addresses=addresses, timeout=timeout)
         target = parts.path or "/"
         if parts.query:
