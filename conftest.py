@@ -48,3 +48,47 @@ def behind_proxy(settings):
     settings.PARLEY_BEHIND_PROXY = settings.USE_X_FORWARDED_HOST = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     return settings
+
+
+class FakeDns:
+    """Resolves chosen host names to chosen addresses (a list per lookup, the last one
+    repeating; none: the name does not exist); every other name resolves as usual.
+    `lookups` counts lookups by name."""
+
+    def __init__(self, real_getaddrinfo):
+        self.answers: dict[str, list[list[str]]] = {}
+        self.lookups: dict[str, int] = {}
+        self._real = real_getaddrinfo
+
+    def add(self, name: str, *answers: list[str]) -> None:
+        self.answers[name] = list(answers)
+
+    def getaddrinfo(self, host, port, *args, **kwargs):
+        import socket
+
+        if host not in self.answers:
+            return self._real(host, port, *args, **kwargs)
+        count = self.lookups.get(host, 0)
+        self.lookups[host] = count + 1
+        if not self.answers[host]:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        addresses = self.answers[host][min(count, len(self.answers[host]) - 1)]
+        return [
+            (
+                socket.AF_INET6 if ":" in address else socket.AF_INET,
+                socket.SOCK_STREAM,
+                socket.IPPROTO_TCP,
+                "",
+                (address, port, 0, 0) if ":" in address else (address, port),
+            )
+            for address in addresses
+        ]
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    import socket
+
+    dns = FakeDns(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", dns.getaddrinfo)
+    return dns

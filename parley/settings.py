@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "parley.ops.middleware.ProbeMiddleware",  # health probes answer for any Host
     "django.middleware.security.SecurityMiddleware",
     "parley.widget.middleware.FrameAncestorsMiddleware",  # before whitenoise: static too
+    "parley.web.security_headers.SecurityHeadersMiddleware",  # CSP, no-store: HTML pages
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

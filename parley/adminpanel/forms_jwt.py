@@ -98,7 +98,8 @@ def _split_duration(
 
 
 class JwksUrlForm(forms.Form):
-    # Checked by services.set_jwks_url (https only, no credentials); empty clears it.
+    # Checked by services.set_jwks_url (https only, no credentials, public addresses unless
+    # allow_private_network); empty clears it.
     jwks_url = forms.CharField(
         required=False,
         max_length=2048,
@@ -107,6 +108,9 @@ class JwksUrlForm(forms.Form):
         widget=forms.URLInput(
             attrs={"placeholder": "https://idp.example.com/.well-known/jwks.json"}
         ),
+    )
+    allow_private_network = forms.BooleanField(
+        required=False, label="Allow a private-network key URL", widget=forms.CheckboxInput()
     )
 
 

@@ -71,7 +71,13 @@ def _render_jwt(
         paste_form=paste_form or PasteSecretForm(),
         key_form=key_form or PublicKeyForm(),
         policy_form=policy_form or PolicyForm(initial=PolicyForm.initial_from(row)),
-        jwks_form=jwks_form or JwksUrlForm(initial={"jwks_url": row.jwks_url}),
+        jwks_form=jwks_form
+        or JwksUrlForm(
+            initial={
+                "jwks_url": row.jwks_url,
+                "allow_private_network": row.jwks_allow_private_network,
+            }
+        ),
         open_paste=paste_form is not None,
         open_key=key_form is not None,
     )
@@ -209,7 +215,10 @@ def jwt_jwks_url(request):
     form = JwksUrlForm(request.POST)
     if form.is_valid():
         try:
-            row = services.set_jwks_url(url=form.cleaned_data["jwks_url"])
+            row = services.set_jwks_url(
+                url=form.cleaned_data["jwks_url"],
+                allow_private_network=form.cleaned_data["allow_private_network"],
+            )
         except ParleyError as error:
             form.add_error("jwks_url", error.user_message)
         else:

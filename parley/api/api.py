@@ -15,6 +15,7 @@ from ninja.parser import Parser
 from parley.accounts import services as accounts
 from parley.errors import ParleyError, SeatLimitReached
 from parley.web.json_body import request_json
+from parley.web.security_headers import page_policy
 
 from .models import ApiKey
 from .routers import auth, instance, users
@@ -60,6 +61,8 @@ api = ParleyAPI(
     auth=admin_key,
     urls_namespace="api-v1",
     parser=BoundedJsonParser(),
+    # Swagger UI's stylesheet draws its icons as data: images.
+    docs_decorator=page_policy("img-src 'self' data:"),
 )
 api.add_router("", users.router)
 api.add_router("", instance.router)

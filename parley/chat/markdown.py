@@ -11,18 +11,25 @@ _TAGS = {
     "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
     "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}, "ol": {"start"}, "th": {"style"},
-               "td": {"style"}}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}, "ol": {"start"}}
+_ALIGN_CLASSES = {"text-align:left": "align-left", "text-align:center": "align-center",
+                  "text-align:right": "align-right"}  # fmt: skip
 
 
 def render(text: str) -> str:
     """Sanitised HTML for a model's answer. No script, handler or style survives."""
-    html = _md.render(text)
+    tokens = _md.parse(text)
+    for token in tokens:
+        # A table column's alignment as a class: the pages' CSP allows no style attribute.
+        style = token.attrs.pop("style", None) if token.type in ("th_open", "td_open") else None
+        if style in _ALIGN_CLASSES:
+            token.attrs["class"] = _ALIGN_CLASSES[style]
+    html = _md.renderer.render(tokens, _md.options, {})
     return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        allowed_classes={tag: set(_ALIGN_CLASSES.values()) for tag in ("th", "td")},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
-        filter_style_properties={"text-align"},
     )

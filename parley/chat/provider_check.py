@@ -1,6 +1,9 @@
 """The admin's "Test connection" for a provider: can Parley reach it, does it accept the API
 key, and which of the configured models does it list. One GET /models through the openai
-SDK's sync client, no retries; nothing is stored, and the key never appears in a result."""
+SDK's sync client, no retries; nothing is stored, and the key never appears in a result.
+
+Unlike other admin-typed URLs (parley/outbound.py), a provider's base URL may be on this
+host or the private network: that is where Ollama, vLLM and LM Studio run (docs/models.md)."""
 
 import socket
 import ssl

@@ -1,19 +1,19 @@
 """Public keys from a JWKS URL (DESIGN §4.2 step 7): fetched with a timeout and a size cap,
-never following a redirect to another host, cached in the shared cache, and refetched for
-an unknown `kid` at most once a minute so random kids cannot flood the key source."""
+never from the server's private network unless the admin allows it, never following a
+redirect to another host, cached in the shared cache, and refetched for an unknown `kid` at
+most once a minute so random kids cannot flood the key source."""
 
 import hashlib
 import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from django.core.cache import cache
 
+from parley import outbound
+
 from .errors import KeyRejected
-from .keys import PublicKey, public_key_from_jwk, validate_jwks_url
+from .keys import KeySourceUnavailable, PublicKey, public_key_from_jwk, validate_jwks_url
 
 log = logging.getLogger(__name__)
 
@@ -27,29 +27,24 @@ class JwksUnavailable(Exception):
     """The key set could not be fetched or read; the reason is in the message."""
 
 
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = 3
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        old, new = urlsplit(req.full_url), urlsplit(newurl)
-        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
-            raise JwksUnavailable(f"redirect to another host refused: {newurl[:200]}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+class JwksRefused(JwksUnavailable):
+    """The JWKS URL reaches an address Parley refuses (parley/outbound.py)."""
 
 
-_opener = urllib.request.build_opener(_SameHostRedirects)
-
-
-def fetch_jwks(url: str) -> list[dict]:
+def fetch_jwks(url: str, *, allow_private_network: bool) -> list[dict]:
     """GET the key set at `url` and return its JWKs (raw dicts). Raises JwksUnavailable."""
     validate_jwks_url(url)
-    # validate_jwks_url allowed only https (and http to loopback): no file: or data:.
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            body = response.read(MAX_BYTES + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise JwksUnavailable(f"fetching {url[:200]} failed: {exc}") from None
+        body = outbound.fetch(
+            url,
+            allow_private_network=allow_private_network,
+            timeout=TIMEOUT_SECONDS,
+            max_bytes=MAX_BYTES,
+        )
+    except outbound.UrlRefused as refused:
+        raise JwksRefused(f"key URL {url[:200]} refused: {refused.reason}") from None
+    except outbound.FetchFailed as failed:
+        raise JwksUnavailable(failed.reason) from None
     if len(body) > MAX_BYTES:
         raise JwksUnavailable(f"key set at {url[:200]} is larger than {MAX_BYTES} bytes")
     try:
@@ -78,9 +73,12 @@ class JwksSource:
 
     _parsed: dict[str, list[PublicKey]] = {}
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, allow_private_network: bool):
         self.url = url
-        digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+        self.allow_private_network = allow_private_network
+        # The switch is part of the key: turning it off must not keep serving keys that
+        # were fetched from the private network while it was on.
+        digest = hashlib.sha256(f"{allow_private_network}:{url}".encode()).hexdigest()[:32]
         self._cache_key = f"jwks:{digest}"
         self._refetch_key = f"jwks-refetch:{digest}"
 
@@ -97,7 +95,11 @@ class JwksSource:
 
     def _refresh(self) -> list[dict]:
         try:
-            jwks = fetch_jwks(self.url)
+            jwks = fetch_jwks(self.url, allow_private_network=self.allow_private_network)
+        except JwksRefused as refused:
+            # Refused by rule, not by bad luck: say so in the failed login's audit reason.
+            log.warning("JWKS refused: %s", refused)
+            raise KeySourceUnavailable(str(refused)) from None
         except (JwksUnavailable, KeyRejected) as problem:
             log.warning("JWKS unavailable: %s", problem)
             return cache.get(self._cache_key) or []

@@ -102,9 +102,14 @@ class PreviousSecret:
 
 class KeySource(Protocol):
     """Where else to find public keys by `kid`, e.g. a cached JWKS. Consulted only after the
-    configured keys failed, so it decides itself how often an unknown kid may refetch."""
+    configured keys failed, so it decides itself how often an unknown kid may refetch.
+    Raises KeySourceUnavailable when it has no keys to offer and the reason matters."""
 
     def keys_for(self, kid: str | None) -> Sequence[PublicKey]: ...
+
+
+class KeySourceUnavailable(Exception):
+    """A key source could not offer keys; the message is the reason the audit log shows."""
 
 
 @dataclass(frozen=True)

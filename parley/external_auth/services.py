@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from parley import outbound
 from parley.errors import ValidationFailed
 
 from .jwks import JwksSource
@@ -127,10 +128,18 @@ POLICY_FIELDS = (
 )
 
 
-def set_jwks_url(*, url: str) -> JwtSettings:
-    """Set (or with "" clear) the JWKS URL public keys are fetched from."""
+def set_jwks_url(*, url: str, allow_private_network: bool) -> JwtSettings:
+    """Set (or with "" clear) the JWKS URL public keys are fetched from. Unless the admin
+    allows the private network, its host must resolve to public addresses only (checked
+    again at every fetch: parley/outbound.py)."""
+    return update_policy(jwks_url=url, jwks_allow_private_network=allow_private_network)
+
+
+def _checked_jwks_url(url: str, *, allow_private_network: bool) -> str:
     url = validate_jwks_url(url) if url.strip() else ""
-    return update_policy(jwks_url=url)
+    if url:
+        outbound.resolve_allowed(url, allow_private_network=allow_private_network)
+    return url
 
 
 def update_policy(**changes) -> JwtSettings:
@@ -171,6 +180,12 @@ def update_policy(**changes) -> JwtSettings:
             "failure window out of range",
             user_message="The failure window must be between 10 seconds and 24 hours.",
         )
+    if "jwks_url" in changes:
+        # Every way of setting the key URL (panel, CLI) gets the same checks.
+        allow = changes.get("jwks_allow_private_network")
+        if allow is None:
+            allow = get_jwt_settings().jwks_allow_private_network
+        changes["jwks_url"] = _checked_jwks_url(changes["jwks_url"], allow_private_network=allow)
     with transaction.atomic():
         row = JwtSettings.objects.select_for_update().get_or_create(pk=1)[0]
         for name, value in changes.items():
@@ -258,7 +273,11 @@ def _build_config(row: tuple, secrets: tuple, pems: tuple):
         current_secret=current, previous_secrets=previous, public_keys_pem=list(pems)
     )
     if settings_row.jwks_url:
-        keys = replace(keys, key_sources=(JwksSource(settings_row.jwks_url),))
+        source = JwksSource(
+            settings_row.jwks_url,
+            allow_private_network=settings_row.jwks_allow_private_network,
+        )
+        keys = replace(keys, key_sources=(source,))
     policy = VerifyPolicy(
         leeway_seconds=settings_row.leeway_seconds,
         require_exp=settings_row.require_exp,

@@ -24,7 +24,12 @@ from .errors import (
     UnsupportedAlgorithm,
     shown,
 )
-from .keys import HMAC_ALGORITHMS, PUBLIC_KEY_ALGORITHMS, VerificationKeys
+from .keys import (
+    HMAC_ALGORITHMS,
+    PUBLIC_KEY_ALGORITHMS,
+    KeySourceUnavailable,
+    VerificationKeys,
+)
 
 MAX_TOKEN_CHARS = 8 * 1024
 MAX_JSON_DEPTH = 32
@@ -302,15 +307,20 @@ def _check_signature(
             f"{algorithm} signature matches none of {len(usable)} usable secret(s){not_tried}"
         )
     tried = 0
-    for candidate in keys.public_keys_for(kid=kid, algorithm=algorithm):
-        tried += 1
-        try:
-            prepared = implementation.prepare_key(candidate.key)
-        except InvalidKeyError:
-            continue
-        if implementation.verify(signing_input, prepared, signature):
-            return candidate.label
     named = f" for kid {shown(kid)}" if kid is not None else ""
+    try:
+        for candidate in keys.public_keys_for(kid=kid, algorithm=algorithm):
+            tried += 1
+            try:
+                prepared = implementation.prepare_key(candidate.key)
+            except InvalidKeyError:
+                continue
+            if implementation.verify(signing_input, prepared, signature):
+                return candidate.label
+    except KeySourceUnavailable as unavailable:
+        raise InvalidSignature(
+            f"{algorithm} signature matches none of {tried} public key(s){named}; {unavailable}"
+        ) from None
     if not tried:
         pinned = sorted({a for key in keys.public_keys if key.kid == kid for a in key.algorithms})
         only = f" (that key verifies only {', '.join(pinned)})" if kid and pinned else ""

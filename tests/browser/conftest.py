@@ -65,3 +65,32 @@ def login_as(page, live_server):
         return page
 
     return login
+
+
+class CspViolations:
+    """Collects Content-Security-Policy violations from every page and frame of the browser
+    contexts it watches: Chromium's own console report, and the securitypolicyviolation
+    event (logged by an init script, which runs in cross-site frames too)."""
+
+    REPORT = (
+        "document.addEventListener('securitypolicyviolation', (e) => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI"
+        " + ' at ' + e.documentURI));"
+    )
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def watch(self, context):
+        context.add_init_script(self.REPORT)
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.seen.append(message.text)
+
+
+@pytest.fixture
+def csp_violations():
+    return CspViolations()

@@ -187,12 +187,15 @@ def test_third_party_cookies_are_really_blocked(context, host):
     expect(frame.locator("#cookies")).to_have_text("")
 
 
-def test_a_person_chats_as_the_jwt_user_on_another_site(context, parley, host, mint, allow):
+def test_a_person_chats_as_the_jwt_user_on_another_site(
+    context, parley, host, mint, allow, csp_violations
+):
     from parley.chat.models import Conversation
 
     allow(host.origin)
     code = mint({"user": {"id": "shop-42", "email": "kim@example.com"}})
     host.pages["/"] = host_page(parley, code=code)
+    csp_violations.watch(context)
     page = context.new_page()
     page.goto(host.origin + "/")
     assert code not in page.locator('iframe[data-parley-frame="0"]').get_attribute("src")
@@ -209,6 +212,11 @@ def test_a_person_chats_as_the_jwt_user_on_another_site(context, parley, host, m
     answer = frame.locator(".msg-assistant")
     expect(answer).not_to_have_class("streaming", timeout=15_000)
     expect(answer).not_to_be_empty()
+    # The admin's colour, set by frame.js now that the frame's CSP allows no inline style.
+    expect(frame.get_by_role("button", name="Send")).to_have_css(
+        "background-color", "rgb(15, 118, 110)"
+    )
+    assert csp_violations.seen == []
 
     conversation = Conversation.objects.get()
     assert conversation.user.public_id == "shop-42"

@@ -243,9 +243,10 @@ def test_a_duplicate_kid_is_reported_on_the_kid_field(admin_client):
     assert PublicKey.objects.count() == 1
 
 
-def test_the_admin_sets_and_clears_a_jwks_url(admin_client):
+def test_the_admin_sets_and_clears_a_jwks_url(admin_client, fake_dns):
     from parley.external_auth.services import get_jwt_settings
 
+    fake_dns.add("idp.example.com", ["93.184.215.14"])
     url = "https://idp.example.com/.well-known/jwks.json"
     response = admin_client.post("/admin/authentication/jwt/jwks/", {"jwks_url": url})
     assert response.status_code == 302
@@ -265,3 +266,40 @@ def test_a_jwks_url_that_is_not_https_is_refused_with_a_message(admin_client, ur
     assert response.status_code == 200
     assert b"cannot be used" in response.content
     assert get_jwt_settings().jwks_url == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://169.254.169.254/latest/meta-data/", "169.254.169.254, a cloud metadata address"),
+        ("https://0x7f.1/jwks", "127.0.0.1, a loopback address"),
+        ("https://[::ffff:127.0.0.1]/jwks", "a loopback (IPv4 127.0.0.1 inside IPv6) address"),
+        ("https://keys.internal/jwks", "10.0.0.5, a private address"),
+    ],
+)
+def test_a_jwks_url_on_the_private_network_is_refused_with_a_message(
+    admin_client, fake_dns, url, shown
+):
+    from parley.external_auth.services import get_jwt_settings
+
+    fake_dns.add("keys.internal", ["10.0.0.5"])
+    response = admin_client.post("/admin/authentication/jwt/jwks/", {"jwks_url": url})
+    assert response.status_code == 200
+    assert shown in response.content.decode()
+    assert "unless you allow a private-network URL" in response.content.decode()
+    assert get_jwt_settings().jwks_url == ""
+
+
+def test_the_private_network_switch_lets_an_internal_jwks_url_be_saved(admin_client, fake_dns):
+    from parley.external_auth.services import get_jwt_settings
+
+    fake_dns.add("keys.internal", ["10.0.0.5"])
+    url = "https://keys.internal/jwks"
+    response = admin_client.post(
+        "/admin/authentication/jwt/jwks/", {"jwks_url": url, "allow_private_network": "on"}
+    )
+    assert response.status_code == 302
+    row = get_jwt_settings()
+    assert (row.jwks_url, row.jwks_allow_private_network) == (url, True)
+    page = admin_client.get("/admin/authentication/jwt/").content.decode()
+    assert 'name="allow_private_network" id="id_allow_private_network" checked' in page

@@ -56,3 +56,12 @@ def test_a_persons_markup_is_escaped_on_the_page_and_to_the_model(chatter, provi
     assert attack not in page
     assert attack.replace("<", "&lt;").replace(">", "&gt;") in page
     assert attack not in events[-1][1]["html"]  # the echo comes back sanitised
+
+
+def test_table_alignment_comes_as_a_class_since_the_csp_allows_no_style_attribute():
+    html = markdown.render("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |")
+    assert "style=" not in html
+    assert '<th class="align-left">a</th>' in html
+    assert '<td class="align-center">2</td>' in html
+    assert '<td class="align-right">3</td>' in html
+    assert "<td>4</td>" in html

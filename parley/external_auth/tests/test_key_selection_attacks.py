@@ -93,7 +93,7 @@ def configuration(request, db, key_server):
         services.add_public_key(pem=public_pem(ISSUER), kid=ISSUER_KID)
     elif request.param == JWKS_URL:
         services.update_policy(jwks_allow_private_network=True)  # the server is on 127.0.0.1
-        services.set_jwks_url(url=key_server.url)
+        services.set_jwks_url(url=key_server.url, allow_private_network=True)
         key_server.publish((ISSUER, ISSUER_KID))
     key_server.publish((ATTACKER, ISSUER_KID), path=ATTACKER_JWKS)
     return request.param

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("widget-config").textContent);
+  // Set here, not in a <style> block: the page's CSP allows no inline style.
+  document.documentElement.style.setProperty("--accent", config.appearance.accentColor);
   var root = document.getElementById("widget");
   var statusBox = document.getElementById("status");
   var errorBox = document.getElementById("error");
