@@ -27,6 +27,8 @@ _POLICY_FLAGS = (
     ("--session-max-age", "session_max_age_seconds", "duration", "14d"),
     ("--failure-limit", "failure_limit", "count", "N"),
     ("--failure-window", "failure_window_seconds", "duration", "5m"),
+    ("--jwks-url", "jwks_url", "text", "URL|none"),
+    ("--jwks-allow-private-network", "jwks_allow_private_network", "switch", "on|off"),
 )
 _RISKY_SWITCHES = {
     "link_by_email": (
@@ -37,6 +39,10 @@ _RISKY_SWITCHES = {
     "admins_may_use_jwt": (
         "admins may now log in with a code: anyone who can get your systems to sign a code "
         "naming an admin becomes an admin of this instance."
+    ),
+    "jwks_allow_private_network": (
+        "the JWKS URL may now point into your private network: whoever can change it there "
+        "decides which keys sign codes, and Parley fetches it on an anonymous code's word."
     ),
 }
 
@@ -226,6 +232,8 @@ def _policy_json(row) -> dict:
         "session_max_age_seconds": row.session_max_age_seconds,
         "failure_limit": row.failure_limit,
         "failure_window_seconds": row.failure_window_seconds,
+        "jwks_url": row.jwks_url or None,
+        "jwks_allow_private_network": row.jwks_allow_private_network,
     }
 
 
@@ -249,6 +257,8 @@ def _policy_lines(row) -> list[tuple[str, str]]:
             f"{row.failure_limit} failed codes per address per "
             f"{format_duration(row.failure_window_seconds)}",
         ),
+        ("JWKS URL", row.jwks_url or "none"),
+        ("JWKS private network", switch(row.jwks_allow_private_network)),
     ]
 
 

@@ -59,6 +59,8 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "Admins may use JWT": "off",
         "Session maximum": "14d",
         "Failure limit": "30 failed codes per address per 5m",
+        "JWKS URL": "none",
+        "JWKS private network": "off",
     }
     code, out, _ = run(capsys, "jwt", "policy", "--json")
     assert code == 0
@@ -75,6 +77,8 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "session_max_age_seconds": 14 * 86400,
         "failure_limit": 30,
         "failure_window_seconds": 300,
+        "jwks_url": None,
+        "jwks_allow_private_network": False,
     }
 
 
@@ -100,7 +104,8 @@ def test_jwt_policy_sets_every_value_and_prints_the_result(db, capsys):
         "failure_limit": 5,
         "failure_window_seconds": 120,
     }
-    assert json.loads(out) == {"enabled": False, **expected}
+    unchanged = {"jwks_url": None, "jwks_allow_private_network": False}
+    assert json.loads(out) == {"enabled": False, **expected, **unchanged}
     row = services.get_jwt_settings()
     assert {field: getattr(row, field) for field in expected} == expected
     human = run(capsys, "jwt", "policy")[1]
@@ -283,3 +288,27 @@ def test_minting_for_an_admin_is_refused_until_admins_may_use_jwt(db, capsys, ma
     run(capsys, "jwt", "policy", "--admins-may-use-jwt", "on")
     code = run(capsys, "jwt", "mint", "--id", "boss")[1].strip()
     assert login(code)[0] == 303
+
+
+def test_jwt_policy_sets_the_jwks_url_with_the_panels_checks(db, capsys):
+    status, out, err = run(capsys, "jwt", "policy", "--jwks-url", "http://127.0.0.1:9/jwks.json")
+    assert_one_line_error(status, err)
+    assert "private" in err and out == ""
+    assert services.get_jwt_settings().jwks_url == ""
+
+    status, out, err = run(
+        capsys,
+        "jwt",
+        "policy",
+        "--jwks-url",
+        "http://127.0.0.1:9/jwks.json",
+        "--jwks-allow-private-network",
+        "on",
+    )
+    assert status == 0 and "JWKS URL:" in out and "http://127.0.0.1:9/jwks.json" in out
+    assert "private network" in err  # the risky switch warns
+    assert json.loads(run(capsys, "jwt", "policy", "--json")[1])["jwks_url"] == (
+        "http://127.0.0.1:9/jwks.json"
+    )
+    run(capsys, "jwt", "policy", "--jwks-url", "none")
+    assert services.get_jwt_settings().jwks_url == ""
