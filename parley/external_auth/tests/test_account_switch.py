@@ -65,7 +65,7 @@ def test_a_code_for_someone_else_asks_first_and_changes_nothing(browser, mint, a
     token = mint({"id": "mallory-9", "jti": "once"})
     response = visit(browser, token)
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "no-referrer"
     text = unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
     assert "You are signed in as alice@example.com (user ID alice-1)." in text
@@ -117,7 +117,7 @@ def test_confirming_switches_to_the_codes_user_and_the_audit_records_it(
     response = browser.post(SWITCH, fields, HTTP_ORIGIN="null")
     assert response.status_code == 303
     assert response["Location"] == "/c/x/?tab=2"
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     assert signed_in(browser) == str(mallory.pk)
     event = AuthEvent.objects.order_by("-id").first()
     assert (event.reason, event.public_user_id) == ("ok", "mallory-9")
@@ -152,7 +152,7 @@ def test_a_code_refused_by_the_time_it_is_confirmed_signs_out_and_shows_the_erro
     services.disable_jwt()
     response = browser.post(SWITCH, fields, HTTP_ORIGIN="null")
     assert response.status_code == 403
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     event = AuthEvent.objects.order_by("-id").first()
     assert event.reason == "jwt_disabled"
     assert event.reference in response.content.decode()

@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from parley.accounts.models import User
 from parley.audit.models import AuthEvent
+from parley.errors import ParleyError
 from parley.external_auth import services
 from parley.external_auth.errors import KeyRejected
 from parley.external_auth.jwks import MAX_BYTES, JwksSource, JwksUnavailable, fetch_jwks
@@ -127,7 +128,9 @@ def test_without_the_switch_a_stored_loopback_jwks_url_is_refused_at_fetch_and_a
     client, db, key_server
 ):
     services.enable_jwt()
-    services.update_policy(jwks_url=key_server.url, jwks_allow_private_network=False)
+    # Stored while the switch was on (or under older rules), then the switch went off.
+    services.set_jwks_url(url=key_server.url, allow_private_network=True)
+    services.update_policy(jwks_allow_private_network=False)
     key_server.publish((ec_private_key("secp256r1", 11), "k"))
     token = es256({"user": {"id": "x"}}, ec_private_key("secp256r1", 11), "k")
     assert client.get("/", {"externalAuthCode": token}).status_code == 401
@@ -163,3 +166,11 @@ def test_turning_the_switch_off_stops_using_keys_from_the_private_network(client
     response = client.get("/", {"externalAuthCode": es256({"user": {"id": "b"}}, signer, "k")})
     assert response.status_code == 401
     assert not User.objects.filter(public_id="b").exists()
+
+
+def test_every_way_of_storing_a_jwks_url_checks_it(db, key_server):
+    with pytest.raises(ParleyError):
+        services.update_policy(jwks_url=key_server.url)
+    with pytest.raises(ParleyError):
+        services.update_policy(jwks_url="ftp://idp.example.com/jwks.json")
+    assert services.get_jwt_settings().jwks_url == ""
