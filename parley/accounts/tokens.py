@@ -18,7 +18,7 @@ ADMIN_KEY_PREFIX = "pk_live_"
 MAX_CREDENTIAL_LENGTH = 128
 # RFC 9110 §11: the scheme is case-insensitive and one or more spaces separate it from the
 # credential. Anything else (Basic, a cookie-only request) is not a bearer request at all.
-_BEARER = re.compile(r"bearer(?:[ \t]+(?P<credential>.*))?", re.IGNORECASE | re.DOTALL)
+_BEARER = re.compile(r"bearer(?: +(?P<credential>.*))?", re.IGNORECASE | re.DOTALL)
 
 
 def hash_secret(secret: str) -> str:
