@@ -61,6 +61,24 @@ class UserDeactivated(AuthError):
     user_message = "Your account has been deactivated. Please contact your administrator."
 
 
+class UserTokenInvalid(AuthError):
+    code = "token_invalid"
+    status = 401
+    user_message = "This token is not valid. Log in again."
+
+
+class UserTokenExpired(AuthError):
+    code = "session_expired"
+    status = 401
+    user_message = "This session has expired. Log in again."
+
+
+class UserTokenRequired(AuthError):
+    code = "user_token_required"
+    status = 403
+    user_message = "This endpoint needs a user's token from POST /api/v1/auth/external."
+
+
 class SignupExpired(AuthError):
     code = "signup_expired"
     status = 410

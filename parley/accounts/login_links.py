@@ -1,6 +1,5 @@
 """One-time login links: made for a user (by the CLI, an admin, later the API), used once."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,13 +11,10 @@ from django.utils import timezone
 from parley.errors import LoginLinkExpired, LoginLinkInvalid, LoginLinkUsed, UserDeactivated
 
 from .models import LoginLink, Status, User
+from .tokens import hash_secret
 
 DEFAULT_LIFETIME = timedelta(hours=1)
 MAX_LIFETIME = timedelta(days=7)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_login_link(
@@ -29,7 +25,7 @@ def create_login_link(
     token = secrets.token_urlsafe(32)
     LoginLink.objects.create(
         user=user,
-        token_hash=_hash(token),
+        token_hash=hash_secret(token),
         expires_at=timezone.now() + lifetime,
         created_by=created_by[:64],
     )
@@ -44,7 +40,7 @@ def consume_login_link(*, token: str) -> User:
         link = (
             LoginLink.objects.select_for_update()
             .select_related("user")
-            .filter(token_hash=_hash(token))
+            .filter(token_hash=hash_secret(token))
             .first()
         )
         if link is None:

@@ -1,4 +1,4 @@
-"""Users, the instance-wide account settings (seats, email login) and one-time login links."""
+"""Users, instance settings (seats, email login), one-time login links and bearer tokens."""
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
@@ -124,3 +124,22 @@ class LoginLink(models.Model):
 
     def __str__(self):
         return f"Login link for {self.user_id}"
+
+
+class UserToken(models.Model):
+    """A user's session for a client that keeps no cookie (`pu_sess_…`): an API client or
+    the widget frame, made by the external-auth exchange. It authenticates that user only,
+    never the admin endpoints. Only the token's hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bearer_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table the api app made before the model moved here: no rows had to move.
+        db_table = "api_usertoken"
+
+    def __str__(self):
+        return f"Bearer token of user {self.user_id}"

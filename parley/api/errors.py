@@ -21,24 +21,6 @@ class AdminKeyRequired(AuthError):
     user_message = "This endpoint needs an admin API key; a user's token is not enough."
 
 
-class UserTokenInvalid(AuthError):
-    code = "token_invalid"
-    status = 401
-    user_message = "This token is not valid. Log in again."
-
-
-class UserTokenExpired(AuthError):
-    code = "session_expired"
-    status = 401
-    user_message = "This session has expired. Log in again."
-
-
-class UserTokenRequired(AuthError):
-    code = "user_token_required"
-    status = 403
-    user_message = "This endpoint needs a user's token from POST /api/v1/auth/external."
-
-
 class LinkUserInactive(ParleyError):
     code = "user_deactivated"
     status = 409

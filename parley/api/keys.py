@@ -1,6 +1,5 @@
 """Admin API keys: made (shown once), checked on every request, revoked."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -8,21 +7,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from parley.accounts.tokens import (
+    ADMIN_KEY_PREFIX,
+    MAX_CREDENTIAL_LENGTH,
+    USER_TOKEN_PREFIX,
+    hash_secret,
+)
 from parley.errors import NotFound, ValidationFailed
 
 from .errors import AdminKeyRequired, ApiKeyInvalid, ApiKeyRevoked
 from .models import ApiKey
 
-API_KEY_PREFIX = "pk_live_"
-USER_TOKEN_PREFIX = "pu_sess_"
-SHOWN_PREFIX_LENGTH = len(API_KEY_PREFIX) + 8
+SHOWN_PREFIX_LENGTH = len(ADMIN_KEY_PREFIX) + 8
 # Touching last_used_at on every request would make every API call a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 NAME_MAX_LENGTH = 100
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def create_api_key(*, name: str, created_by: str = "") -> tuple[ApiKey, str]:
@@ -36,7 +35,7 @@ def create_api_key(*, name: str, created_by: str = "") -> tuple[ApiKey, str]:
             user_message=f"The name must be at most {NAME_MAX_LENGTH} printable characters.",
         )
     for _ in range(5):
-        secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        secret = ADMIN_KEY_PREFIX + secrets.token_urlsafe(32)
         try:
             with transaction.atomic():
                 key = ApiKey.objects.create(
@@ -56,7 +55,7 @@ def authenticate_api_key(*, secret: str) -> ApiKey:
     lookup by hash reveals nothing about how close a guess was."""
     if secret.startswith(USER_TOKEN_PREFIX):
         raise AdminKeyRequired("a user token was sent to an admin endpoint")
-    if not secret.startswith(API_KEY_PREFIX) or len(secret) > 128:
+    if not secret.startswith(ADMIN_KEY_PREFIX) or len(secret) > MAX_CREDENTIAL_LENGTH:
         raise ApiKeyInvalid("not an API key")
     key = ApiKey.objects.filter(key_hash=hash_secret(secret)).first()
     if key is None:

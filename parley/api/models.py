@@ -1,6 +1,5 @@
-"""Admin API keys and the bearer tokens of non-browser user sessions. Only hashes are stored."""
+"""Admin API keys. Only their hashes are stored."""
 
-from django.conf import settings
 from django.db import models
 
 
@@ -25,19 +24,3 @@ class ApiKey(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
-
-
-class UserToken(models.Model):
-    """A user's session for a client that is not a browser (`pu_sess_…`), made by the
-    external-auth exchange. It authenticates that user only, never the admin endpoints."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"API session of user {self.user_id}"

@@ -33,7 +33,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
 from django.middleware.csrf import CsrfViewMiddleware
 
-from parley.api import tokens
+from parley.accounts import tokens
 from parley.errors import AuthError, ParleyError
 from parley.web.json_body import parse_json_body
 
@@ -110,7 +110,8 @@ def _session_user(*, request):
 
 
 def _bearer_user(*, secret: str):
-    """The user of a `pu_sess_…` token (parley.api.tokens), or the AuthError refusing it."""
+    """The user of a bearer token, by the same check as the API's and the widget's
+    (parley.accounts.tokens), or the AuthError refusing it."""
     try:
         return tokens.authenticate_user_token(secret=secret).user
     except AuthError as error:
@@ -214,11 +215,10 @@ async def _start(scope, body: bytes, conversation: str, send):
         args, refusal = _reply_args(body, conversation), None
     except ParleyError as error:
         args, refusal = None, error  # refused, but only once the caller is known
-    authorization = request.headers.get("Authorization", "")
-    if authorization.startswith("Bearer "):
+    secret = tokens.bearer_credential(request.headers.get("Authorization", ""))
+    if secret is not None:
         # The widget frame (parley/widget): a user token, which no browser sends by itself,
         # so no CSRF check; and no session is read.
-        secret = authorization.removeprefix("Bearer ").strip()
         user, prepared = await db(_open_reply, request=None, secret=secret, args=args)
         if isinstance(user, AuthError):
             await _refuse(send, user)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.contrib.auth import logout
 from django.db import transaction
 
-from parley.accounts.models import LoginMethod, User
+from parley.accounts import tokens
+from parley.accounts.models import LoginMethod, User, UserToken
 from parley.accounts.sessions import log_user_in, write_session_now
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
@@ -29,6 +30,16 @@ class JwtLogin:
     created: bool
     reference: str
     session_seconds: int
+
+
+@dataclass(frozen=True)
+class TokenLogin:
+    user: User
+    created: bool
+    reference: str
+    token: UserToken
+    secret: str  # the bearer token itself: only its hash is stored
+    lifetime_seconds: int
 
 
 class SwitchNeedsConfirmation(Exception):
@@ -140,6 +151,22 @@ def log_in_with_code(
         created=provisioned.created,
         reference=event.reference,
         session_seconds=session_seconds,
+    )
+
+
+def exchange_code_for_token(request, *, code: str) -> TokenLogin:
+    """Log in with `code` for a client that keeps no cookie (an API client, the widget frame):
+    the URL login's checks, provisioning, seats and audit, no session, and a bearer token
+    that lives as a session would (the code's `exp`, capped by the session maximum)."""
+    login = log_in_with_code(request, code=code, start_session=False)
+    token, secret = tokens.issue_user_token(user=login.user, lifetime_seconds=login.session_seconds)
+    return TokenLogin(
+        user=login.user,
+        created=login.created,
+        reference=login.reference,
+        token=token,
+        secret=secret,
+        lifetime_seconds=login.session_seconds,
     )
 
 

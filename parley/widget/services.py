@@ -1,15 +1,9 @@
-"""Widget rules: the embedding policy (allowed origins → frame-ancestors), appearance, and
-logging a person in from the frame with a bearer token (DESIGN §6)."""
+"""Widget rules: who may embed it (allowed origins → frame-ancestors) and how it looks."""
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from parley.accounts.models import User
-from parley.api import tokens
-from parley.api.models import UserToken
 from parley.errors import ValidationFailed
-from parley.external_auth.login import log_in_with_code
 
 from .models import Position, WidgetSettings
 
@@ -105,19 +99,3 @@ def frame_ancestors(*, found: WidgetSettings) -> str:
     """The CSP directive for the frame page: the allowed origins, or no one."""
     origins = found.allowed_origins
     return "frame-ancestors " + (" ".join(origins) if origins else "'none'")
-
-
-@dataclass(frozen=True)
-class WidgetLogin:
-    user: User
-    token: UserToken
-    secret: str
-    reference: str
-
-
-def log_in_from_widget(request, *, code: str) -> WidgetLogin:
-    """The URL login's verification, provisioning, seats and audit; a bearer token for the
-    frame instead of a session cookie (third-party cookies may be blocked)."""
-    login = log_in_with_code(request, code=code, start_session=False)
-    token, secret = tokens.issue_user_token(user=login.user, lifetime_seconds=login.session_seconds)
-    return WidgetLogin(user=login.user, token=token, secret=secret, reference=login.reference)

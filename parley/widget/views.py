@@ -13,9 +13,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parley.api import tokens
+from parley.accounts import tokens
 from parley.chat import services as chat
 from parley.errors import AuthError, ParleyError
+from parley.external_auth.login import exchange_code_for_token
 from parley.web.json_body import request_json
 
 from . import services
@@ -91,7 +92,7 @@ def login(request):
             status=400,
         )
     try:
-        done = services.log_in_from_widget(request, code=code)
+        done = exchange_code_for_token(request, code=code)
     except AuthError as error:
         return _error(error, reference=getattr(error, "reference", ""))
     return JsonResponse(
@@ -111,15 +112,16 @@ def bearer_user(view):
     @never_cache
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
+        try:
+            token = tokens.authenticate_bearer(
+                authorization=request.headers.get("Authorization", "")
+            )
+        except AuthError as error:
+            return _error(error)
+        if token is None:
             return JsonResponse(
                 {"code": "login_required", "message": "Please log in again."}, status=401
             )
-        try:
-            token = tokens.authenticate_user_token(secret=header[7:].strip())
-        except AuthError as error:
-            return _error(error)
         request.widget_user = token.user
         return view(request, *args, **kwargs)
 

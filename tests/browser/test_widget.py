@@ -255,7 +255,7 @@ def test_window_parley_drives_the_widget(context, parley, host, mint, allow):
     wait_for_event(page, "logout")
     expect(widget_frame(page).locator("#widget")).to_have_attribute("data-state", "signed-out")
 
-    from parley.api.models import UserToken
+    from parley.accounts.models import UserToken
 
     assert UserToken.objects.get(user__public_id="second").revoked_at is not None
 
@@ -289,8 +289,7 @@ def test_two_widgets_on_one_page_are_independent(context, parley, host, mint, al
 def test_a_bad_code_shows_an_error_in_the_panel_and_creates_nothing(
     context, parley, host, mint, allow
 ):
-    from parley.accounts.models import User
-    from parley.api.models import UserToken
+    from parley.accounts.models import User, UserToken
     from parley.audit.models import AuthEvent
 
     allow(host.origin)

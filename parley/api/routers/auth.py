@@ -3,9 +3,9 @@
 from django.http import HttpResponse
 from ninja import Router
 
-from parley.external_auth.login import log_in_with_code
+from parley.accounts import tokens
+from parley.external_auth.login import exchange_code_for_token
 
-from .. import tokens
 from ..schemas import BODY_ERRORS, Error, ExternalAuthIn, UserOut, UserSession
 from ..security import user_token
 
@@ -29,14 +29,13 @@ def exchange_external_auth_code(request, body: ExternalAuthIn, response: HttpRes
     """Exchange an `externalAuthCode` for a user's bearer token. The code is verified exactly
     as in a login URL: same checks, error codes, audit events, seats and rate limits. The
     token expires with the code's `exp`, capped by the instance's session maximum."""
-    login = log_in_with_code(request, code=body.externalAuthCode, start_session=False)
-    token, secret = tokens.issue_user_token(user=login.user, lifetime_seconds=login.session_seconds)
+    login = exchange_code_for_token(request, code=body.externalAuthCode)
     response["Cache-Control"] = "no-store"
     return {
-        "token": secret,
+        "token": login.secret,
         "token_type": "Bearer",
-        "expires_at": token.expires_at,
-        "expires_in": login.session_seconds,
+        "expires_at": login.token.expires_at,
+        "expires_in": login.lifetime_seconds,
         "created": login.created,
         "reference": login.reference,
         "user": UserOut.of(login.user),

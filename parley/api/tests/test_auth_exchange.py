@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone
 
 from parley.accounts import services
-from parley.accounts.models import User
-from parley.api.models import UserToken
+from parley.accounts.models import User, UserToken
 from parley.audit.models import AuthEvent, Outcome
 from parley.external_auth.services import update_policy
 
@@ -125,6 +124,17 @@ def test_me_refuses_missing_unknown_expired_and_deactivated(anonymous_api, mint)
     services.reactivate_user(user=User.objects.get(public_id="d"))
     UserToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert_json_error(anonymous_api.get("/api/v1/me", auth=token), 401, "session_expired")
+
+
+@pytest.mark.parametrize("header", ["Bearer  {}", "bearer  {}", "BEARER   {}"])
+def test_me_reads_the_bearer_header_as_the_widget_and_the_chat_stream_do(
+    anonymous_api, mint, header
+):
+    # The scheme is case-insensitive and more than one space may follow it (RFC 9110 §11).
+    token = exchange(anonymous_api, mint({"user": {"id": "spaced"}})).json()["token"]
+    response = anonymous_api.client.get("/api/v1/me", HTTP_AUTHORIZATION=header.format(token))
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == "spaced"
 
 
 def test_logout_ends_the_token(anonymous_api, mint):

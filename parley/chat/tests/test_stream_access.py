@@ -6,7 +6,7 @@ import json
 import httpx
 import pytest
 
-from parley.api import tokens
+from parley.accounts import tokens
 from parley.chat import services
 from parley.chat.models import Message
 

@@ -6,7 +6,7 @@ import json
 import httpx
 import pytest
 
-from parley.api import tokens
+from parley.accounts import tokens
 from parley.chat import services
 from parley.chat.models import Message
 
@@ -78,6 +78,23 @@ def test_a_token_cannot_stream_into_someone_elses_conversation(live_asgi, make_u
     status, body = stream(live_asgi.url, conversation.public_id, secret)
     assert (status, body["code"]) == (404, "conversation_not_found")
     assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER "])
+def test_the_bearer_header_is_read_as_the_api_reads_it(live_asgi, make_user, scheme):
+    # The scheme is case-insensitive (RFC 9110 §11): such a request is the token's, not a
+    # cookie request that fails its CSRF check.
+    user = make_user()
+    _, secret = tokens.issue_user_token(user=user, lifetime_seconds=600)
+    conversation = services.create_conversation(user=user)
+    response = httpx.post(
+        f"{live_asgi.url}/chat/stream/{conversation.public_id}/",
+        content=json.dumps({"content": "hello there"}),
+        headers={"Content-Type": "application/json", "Authorization": f"{scheme} {secret}"},
+        timeout=15,
+    )
+    assert response.status_code == 200, response.text
+    assert parse_events(response.text)[-1][0] == "done"
 
 
 def test_the_cookie_path_still_needs_csrf(chatter):

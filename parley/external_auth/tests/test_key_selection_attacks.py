@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from parley.accounts.models import User
-from parley.api.models import UserToken
+from parley.accounts.models import User, UserToken
 from parley.audit.models import AuthEvent
 from parley.external_auth import services
 

@@ -2,6 +2,10 @@
 
 import json
 
+import pytest
+
+from parley.accounts import services as accounts
+from parley.accounts.models import User
 from parley.chat.models import Conversation
 
 
@@ -45,3 +49,19 @@ def test_without_a_valid_token_nothing_is_listed_or_created(client, admin_client
     # A session cookie is not enough: the frame's endpoints take only bearer tokens.
     assert admin_client.post("/widget/conversations/").status_code == 401
     assert not Conversation.objects.exists()
+
+
+@pytest.mark.parametrize("header", ["bearer {}", "BEARER  {}"])
+def test_the_bearer_header_is_read_as_the_api_reads_it(client, mint, header):
+    # The scheme is case-insensitive (RFC 9110 §11); the API always took it in any case.
+    token = token_for(client, mint, "any-case")
+    response = client.post("/widget/conversations/", HTTP_AUTHORIZATION=header.format(token))
+    assert response.status_code == 201, response.content
+    assert Conversation.objects.get().user.public_id == "any-case"
+
+
+def test_a_deactivated_users_token_is_refused_with_the_apis_code(client, mint):
+    token = token_for(client, mint, "gone")
+    accounts.deactivate_user(user=User.objects.get(public_id="gone"))
+    response = client.get("/widget/conversations/", **bearer(token))
+    assert (response.status_code, response.json()["code"]) == (403, "user_deactivated")

@@ -6,8 +6,7 @@ import json
 import pytest
 
 from parley.accounts import services as accounts
-from parley.accounts.models import User
-from parley.api.models import UserToken
+from parley.accounts.models import User, UserToken
 from parley.audit.models import AuthEvent, Outcome
 from parley.chat.models import Conversation
 
