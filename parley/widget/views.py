@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parley.api import tokens
-from parley.chat import services as chat
+from parley.chat import conversations as chat
 from parley.errors import AuthError, ParleyError
 from parley.web.json_body import request_json
 
