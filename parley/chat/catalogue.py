@@ -1,5 +1,4 @@
-"""The model catalogue: providers and their models, the demo model, the default, and what a
-model needs to be asked (its target)."""
+"""The model catalogue: providers and their models, the demo model and the default."""
 
 from django.db import IntegrityError, transaction
 

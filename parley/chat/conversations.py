@@ -1,5 +1,4 @@
-"""A person's conversations: list, open, start, rename and delete. Anyone else's
-conversation is indistinguishable from none."""
+"""A person's own conversations: list, open, start, rename and delete."""
 
 import secrets
 
@@ -23,7 +22,7 @@ def list_conversations(*, user: User, query: str = "", limit: int = 200):
 
 
 def get_conversation(*, user: User, public_id: str) -> Conversation:
-    """The person's own conversation."""
+    """The person's own conversation; anyone else's is indistinguishable from none."""
     try:
         return Conversation.objects.select_related("model").get(user=user, public_id=public_id)
     except Conversation.DoesNotExist:

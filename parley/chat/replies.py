@@ -1,6 +1,7 @@
-"""Replies: check and save a person's message, hand the streaming handler what the model is
-sent, and save the answer with its token usage. The streaming handler (stream.py) runs
-these in worker threads, never on the event loop."""
+"""Replies: a person's message checked and saved, what the model is sent, the answer saved.
+
+The streaming handler (stream.py) runs these in worker threads, never on the event loop.
+"""
 
 from dataclasses import dataclass
 

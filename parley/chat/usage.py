@@ -1,5 +1,4 @@
-"""Usage and limits: messages counted per person and day (UTC), token totals, and the
-daily message limit of the instance or of one person."""
+"""Usage per person and UTC day (messages, tokens) and the daily message limits."""
 
 import datetime
 from dataclasses import dataclass

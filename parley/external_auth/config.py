@@ -1,5 +1,4 @@
-"""The switch, keys and policy every External Authentication code is verified with: read
-from the database on every call, what is derived from them memoised per process."""
+"""The switch, keys and policy every External Authentication code is verified with."""
 
 import functools
 from dataclasses import replace

@@ -1,7 +1,8 @@
-"""Public keys from a JWKS URL (DESIGN §4.2 step 7): fetched with a timeout and a size cap,
-never from the server's private network unless the admin allows it, never following a
-redirect to another host, cached in the shared cache, and refetched for an unknown `kid` at
-most once a minute so random kids cannot flood the key source."""
+"""Public keys from a JWKS URL (DESIGN §4.2 step 7): the URL checked (https, no credentials),
+fetched with a timeout and a size cap, never from the server's private network unless the
+admin allows it, never following a redirect to another host, cached in the shared cache,
+and refetched for an unknown `kid` at most once a minute so random kids cannot flood the key
+source; each JWK becomes a VerifyingKey only if it is a public signature key."""
 
 import hashlib
 import json

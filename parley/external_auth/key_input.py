@@ -1,5 +1,4 @@
-"""Checks on the key material an admin pastes: a secret (long, unguessable, never a public
-key's text) and a PEM public key (of a type and size Parley verifies with)."""
+"""Checks on the keys an admin pastes: a strong secret that is no key's text, a PEM public key."""
 
 import base64
 import binascii

@@ -1,5 +1,4 @@
-"""The keys that verify External Authentication codes: the current and previous secrets,
-public keys selected by `kid`, and the algorithms each key may verify."""
+"""The keys that verify External Authentication codes, and the algorithms each may verify."""
 
 import hashlib
 import secrets
