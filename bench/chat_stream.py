@@ -47,18 +47,18 @@ from django.test import Client
 from parley.accounts import services as accounts
 from parley.accounts.login_links import create_login_link
 from parley.accounts.models import CreatedVia
-from parley.chat import services
+from parley.chat import catalogue, conversations
 provider_url, model_name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-provider = services.save_provider(provider=None, name="Fake", base_url=provider_url,
+provider = catalogue.save_provider(provider=None, name="Fake", base_url=provider_url,
     api_key="sk-bench", timeout_seconds=30, model_names=[model_name])
 model = provider.models.get()
-services.set_default_model(model=model)
+catalogue.set_default_model(model=model)
 user = accounts.create_user(email="bench@example.com", created_via=CreatedVia.ADMIN)
 client = Client()
 client.get(create_login_link(user=user, created_by="bench").removeprefix(settings.PUBLIC_URL))
 page = client.get("/").content.decode()
 token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-ids = [services.create_conversation(user=user, model_id=model.pk).public_id
+ids = [conversations.create_conversation(user=user, model_id=model.pk).public_id
        for _ in range(count)]
 print(json.dumps({
     "cookie": "; ".join(f"{n}={m.value}" for n, m in client.cookies.items()),

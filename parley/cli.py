@@ -95,11 +95,11 @@ def cmd_seats(args):
 
 
 def cmd_users_list(args):
-    from parley.accounts import services
+    from parley.accounts import selectors
 
     migrate_database()
     # Email signups still awaiting their code too ("unconfirmed"): the operator's full view.
-    users = services.search_users(include_unconfirmed=True).order_by("created_at", "id")
+    users = selectors.search_users(include_unconfirmed=True).order_by("created_at", "id")
     if args.json:
         print(json.dumps([_user_json(u) for u in users], indent=2))
         return

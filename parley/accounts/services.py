@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from parley.errors import (
@@ -25,6 +25,7 @@ from parley.errors import (
 )
 
 from .models import CreatedVia, InstanceSettings, Role, Status, User, normalize_email
+from .selectors import confirmed_users
 
 PUBLIC_ID_MAX_LENGTH = 255
 
@@ -147,11 +148,6 @@ def new_public_id() -> str:
     raise RuntimeError("could not find a free public id")
 
 
-def _users() -> QuerySet[User]:
-    """Every user but email signups still awaiting their code."""
-    return User.objects.exclude(status=Status.UNCONFIRMED)
-
-
 def replace_unconfirmed(*, email: str | None = None, public_id: str | None = None) -> None:
     """Remove email signups awaiting their code that hold this email or public id: they never
     proved the mailbox, so they never block a real user."""
@@ -163,7 +159,7 @@ def replace_unconfirmed(*, email: str | None = None, public_id: str | None = Non
 
 
 def email_in_use(email: str, *, exclude: User | None = None) -> bool:
-    qs = _users().filter(email_normalized=normalize_email(email))
+    qs = confirmed_users().filter(email_normalized=normalize_email(email))
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return qs.exists()
@@ -217,14 +213,14 @@ def get_user(*, public_id: str) -> User:
 
 
 def find_user_by_public_id(public_id: str) -> User | None:
-    return _users().filter(public_id=public_id).first()
+    return confirmed_users().filter(public_id=public_id).first()
 
 
 def find_user_by_email(email: str) -> User | None:
     normalized = normalize_email(email)
     if not normalized:
         return None
-    return _users().filter(email_normalized=normalized).first()
+    return confirmed_users().filter(email_normalized=normalized).first()
 
 
 def deactivate_user(*, user: User) -> User:
@@ -320,31 +316,6 @@ def update_email(*, user: User, email: str | None) -> User:
         # can no longer be used to log in.
         EmailAddress.objects.filter(user=user).exclude(email__iexact=email or "").delete()
     return user
-
-
-def search_users(
-    *,
-    query: str = "",
-    status: str = "",
-    created_via: str = "",
-    last_login_method: str = "",
-    include_unconfirmed: bool = False,
-) -> QuerySet[User]:
-    """Users matching an admin's search: `query` is a public id (exact) or part of an email.
-    Email signups awaiting their code only with `include_unconfirmed` (the CLI's full list)."""
-    users = User.objects.all() if include_unconfirmed else _users()
-    query = query.strip()
-    if query:
-        users = users.filter(
-            Q(public_id=query) | Q(email_normalized__contains=normalize_email(query))
-        )
-    if status:
-        users = users.filter(status=status)
-    if created_via:
-        users = users.filter(created_via=created_via)
-    if last_login_method:
-        users = users.filter(last_login_method=last_login_method)
-    return users
 
 
 def update_email_login_settings(*, enabled: bool, signup_allowed: bool) -> InstanceSettings:

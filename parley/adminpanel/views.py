@@ -1,6 +1,6 @@
 """Admin panel pages (DESIGN §5): users, seats, user authentication and the audit log.
 
-Views only translate between HTTP and parley.accounts / parley.audit services.
+Views only translate between HTTP and parley.accounts / parley.audit services and selectors.
 """
 
 import json
@@ -13,10 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parley.accounts import login_links, services, signups
+from parley.accounts import login_links, selectors, services, signups
 from parley.accounts.models import CreatedVia, Role, User
-from parley.audit.models import AuthEvent
-from parley.audit.services import EventFilter, list_events
+from parley.audit.selectors import EventFilter, list_events, recent_events_for
 from parley.errors import NotFound, ParleyError, SeatLimitReached
 from parley.external_auth.services import get_jwt_settings
 
@@ -76,7 +75,7 @@ def users(request):
     form = UserFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped from cleaned_data and reported on the page
     filters = form.cleaned_data
-    matching = services.search_users(
+    matching = selectors.search_users(
         query=filters.get("q", ""),
         status=filters.get("status", ""),
         created_via=filters.get("created_via", ""),
@@ -124,7 +123,7 @@ def user_create(request):
 
 
 def _render_user(request, user: User, **extra):
-    events = AuthEvent.objects.filter(public_user_id=user.public_id)[:RECENT_EVENTS]
+    events = recent_events_for(public_user_id=user.public_id, limit=RECENT_EVENTS)
     metadata = json.dumps(user.metadata, indent=2, sort_keys=True, ensure_ascii=False)
     return _page(
         request,

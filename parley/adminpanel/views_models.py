@@ -1,43 +1,20 @@
 """Admin panel → Models (providers, the default model, testing a provider's connection) and
 → Usage (per-user usage and daily message limits). Views only translate HTTP to
-parley.chat.services and parley.chat.provider_check."""
+parley.chat.catalogue, parley.chat.usage and parley.chat.provider_check."""
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parley.accounts.models import User
-from parley.chat import provider_check, services
+from parley.chat import catalogue, provider_check
+from parley.chat import usage as chat_usage
 from parley.chat.models import ChatModel, Provider
 from parley.errors import ParleyError
 
 from .access import admin_required
+from .forms_models import LimitForm, ProviderForm
 from .views import _page
-
-
-class ProviderForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    base_url = forms.URLField(max_length=500, label="Base URL", assume_scheme="https")
-    api_key = forms.CharField(required=False, max_length=500, label="API key")
-    model_names = forms.CharField(label="Model names")
-    timeout_seconds = forms.IntegerField(min_value=1, max_value=600, initial=60)
-
-    def clean_model_names(self):
-        names = services.parse_model_names(self.cleaned_data["model_names"])
-        if not names:
-            raise forms.ValidationError("Name at least one model.")
-        return names
-
-
-class LimitForm(forms.Form):
-    messages_per_day = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    unlimited = forms.BooleanField(required=False)
-
-    def limit(self) -> int | None:
-        if self.cleaned_data["unlimited"] or self.cleaned_data["messages_per_day"] is None:
-            return None
-        return self.cleaned_data["messages_per_day"]
 
 
 def _save_provider(request, form: ProviderForm, provider: Provider | None) -> bool:
@@ -46,7 +23,7 @@ def _save_provider(request, form: ProviderForm, provider: Provider | None) -> bo
     data = form.cleaned_data
     key = data["api_key"].strip()
     try:
-        services.save_provider(
+        catalogue.save_provider(
             provider=provider,
             name=data["name"],
             base_url=data["base_url"],
@@ -68,15 +45,14 @@ def models(request):
     if request.method == "POST" and _save_provider(request, form, None):
         messages.success(request, f"Provider “{form.cleaned_data['name']}” added.")
         return redirect("adminpanel:models")
-    services.ensure_demo_model()
     return _page(
         request,
         "adminpanel/models.html",
         section="models",
         title="Models",
-        providers=Provider.objects.prefetch_related("models"),
-        demo_model=ChatModel.objects.filter(kind="demo").first(),
-        default_model=services.default_model(),
+        providers=catalogue.providers_with_models(),
+        demo_model=catalogue.ensure_demo_model(),
+        default_model=catalogue.default_model(),
         form=form,
     )
 
@@ -135,10 +111,7 @@ def provider_test(request, provider_id):
 @admin_required
 def provider_delete(request, provider_id):
     provider = get_object_or_404(Provider, pk=provider_id)
-    was_default = provider.models.filter(is_default=True).exists()
-    services.delete_provider(provider=provider)
-    if was_default:
-        services.set_default_model(model=services.ensure_demo_model())
+    catalogue.delete_provider(provider=provider)
     messages.success(request, f"Provider “{provider.name}” deleted.")
     return redirect("adminpanel:models")
 
@@ -150,13 +123,13 @@ def model_action(request, model_id):
     action = request.POST.get("action")
     try:
         if action == "default":
-            services.set_default_model(model=model)
+            catalogue.set_default_model(model=model)
             messages.success(request, f"“{model.label}” is now the default model.")
         elif action in {"enable", "disable"}:
-            services.set_model_enabled(model=model, enabled=action == "enable")
+            catalogue.set_model_enabled(model=model, enabled=action == "enable")
             messages.success(request, f"“{model.label}” {action}d.")
         elif action == "label":
-            services.rename_model(model=model, label=request.POST.get("label", ""))
+            catalogue.rename_model(model=model, label=request.POST.get("label", ""))
             messages.success(request, "Label saved.")
     except ParleyError as error:
         messages.error(request, error.user_message)
@@ -166,7 +139,7 @@ def model_action(request, model_id):
 @require_http_methods(["GET", "POST"])
 @admin_required
 def usage(request):
-    settings_row = services.chat_settings()
+    settings_row = chat_usage.chat_settings()
     form = LimitForm(
         request.POST or None,
         initial={
@@ -175,7 +148,7 @@ def usage(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.set_instance_limit(messages_per_day=form.limit())
+        chat_usage.set_instance_limit(messages_per_day=form.limit())
         limit = form.limit()
         messages.success(
             request,
@@ -189,7 +162,7 @@ def usage(request):
         "adminpanel/usage.html",
         section="usage",
         title="Usage",
-        rows=services.usage_report(query=query),
+        rows=chat_usage.usage_report(query=query),
         query=query,
         instance_limit=settings_row.messages_per_day,
         form=form,
@@ -200,7 +173,7 @@ def usage(request):
 @admin_required
 def usage_user(request, public_id):
     person = get_object_or_404(User, public_id=public_id)
-    row = services.usage_for(user=person)
+    row = chat_usage.usage_for(user=person)
     form = LimitForm(
         request.POST or None,
         initial={
@@ -210,11 +183,11 @@ def usage_user(request, public_id):
     )
     if request.method == "POST":
         if request.POST.get("action") == "clear":
-            services.set_user_limit(user=person, override=False, messages_per_day=None)
+            chat_usage.set_user_limit(user=person, override=False, messages_per_day=None)
             messages.success(request, "This person now follows the instance's daily limit.")
             return redirect("adminpanel:usage_user", public_id=person.public_id)
         if form.is_valid():
-            services.set_user_limit(user=person, override=True, messages_per_day=form.limit())
+            chat_usage.set_user_limit(user=person, override=True, messages_per_day=form.limit())
             limit = form.limit()
             messages.success(
                 request,
@@ -229,6 +202,6 @@ def usage_user(request, public_id):
         title=f"Usage of {person.display_name}",
         person=person,
         row=row,
-        instance_limit=services.chat_settings().messages_per_day,
+        instance_limit=chat_usage.chat_settings().messages_per_day,
         form=form,
     )

@@ -1,10 +1,6 @@
-"""Writing and reading audit events. Every login attempt, of any method, ends up here."""
+"""Writing audit events. Every login attempt, of any method, ends up here."""
 
-import ipaddress
 import secrets
-from dataclasses import dataclass
-
-from django.db.models import Q, QuerySet
 
 from parley.web.proxy import client_address
 
@@ -44,36 +40,3 @@ def record_event(
         iss=str(iss or "")[:255],
         kid=str(kid or "")[:255],
     )
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    method: str = ""
-    outcome: str = ""
-    reason: str = ""
-    query: str = ""
-
-
-def list_events(*, filters: EventFilter) -> QuerySet[AuthEvent]:
-    events = AuthEvent.objects.all()
-    if filters.method:
-        events = events.filter(method=filters.method)
-    if filters.outcome:
-        events = events.filter(outcome=filters.outcome)
-    if filters.reason:
-        events = events.filter(reason=filters.reason)
-    if filters.query:
-        text = filters.query.strip()
-        match = Q(reference=text.upper()) | Q(public_user_id=text)
-        ip = _ip_or_none(text)
-        if ip:
-            match |= Q(client_ip=ip)
-        events = events.filter(match)
-    return events
-
-
-def _ip_or_none(text: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None

@@ -5,7 +5,7 @@ It does not go through Django's request stack. It reads the session with Django'
 session store and `auth.get_user` (so logouts and session invalidation hold), checks the
 CSRF token and origin with Django's CsrfViewMiddleware — or, instead of both, takes a user's
 bearer token (`Authorization: Bearer pu_sess_…`, as the widget frame sends) — and saves
-messages through parley.chat.services. Every database call runs in a thread, so the event
+messages through parley.chat.replies. Every database call runs in a thread, so the event
 loop only ever relays tokens: the reads (who is asking, their conversation, model, limit and
 history) in one trip to a small pool, the two short write transactions (before and after the
 answer) through one writer thread on SQLite. The model's request goes out while the first
@@ -37,7 +37,7 @@ from parley.accounts import tokens
 from parley.errors import AuthError, ParleyError
 from parley.web.json_body import parse_json_body
 
-from . import services
+from . import replies as services
 from .errors import BadRequest, ProviderError
 from .models import MessageStatus
 from .providers import Usage, stream_reply

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parley.errors import ParleyError
 
-from . import services
+from . import catalogue, conversations
 from .errors import ConversationNotFound
 
 
 def _page(request, *, conversation=None, title: str):
     query = request.GET.get("q", "").strip()[:100]
-    models = services.available_models()
+    models = catalogue.available_models()
     selected = conversation.model_id if conversation and conversation.model_id else None
     if selected is None or not any(m.pk == selected for m in models):
         selected = models[0].pk if models else None
@@ -27,9 +27,11 @@ def _page(request, *, conversation=None, title: str):
             "title": title,
             "conversation": conversation,
             "chat_messages": (
-                services.conversation_messages(conversation=conversation) if conversation else []
+                conversations.conversation_messages(conversation=conversation)
+                if conversation
+                else []
             ),
-            "conversations": services.list_conversations(user=request.user, query=query),
+            "conversations": conversations.list_conversations(user=request.user, query=query),
             "query": query,
             "models": models,
             "selected_model": selected,
@@ -47,7 +49,7 @@ def home(request):
 @login_required
 def conversation(request, public_id):
     try:
-        found = services.get_conversation(user=request.user, public_id=public_id)
+        found = conversations.get_conversation(user=request.user, public_id=public_id)
     except ConversationNotFound:
         raise Http404("no such conversation") from None
     return _page(request, conversation=found, title=found.title)
@@ -63,7 +65,7 @@ def _model_id(request) -> int | None:
 def new_conversation(request):
     """Start an empty conversation: JSON for the page's script, a redirect for a form."""
     try:
-        created = services.create_conversation(user=request.user, model_id=_model_id(request))
+        created = conversations.create_conversation(user=request.user, model_id=_model_id(request))
     except ParleyError as error:
         if request.headers.get("accept") == "application/json":
             return JsonResponse(
@@ -81,7 +83,7 @@ def new_conversation(request):
 @login_required
 def rename(request, public_id):
     try:
-        services.rename_conversation(
+        conversations.rename_conversation(
             user=request.user, public_id=public_id, title=request.POST.get("title", "")
         )
     except ConversationNotFound:
@@ -95,7 +97,7 @@ def rename(request, public_id):
 @login_required
 def delete(request, public_id):
     try:
-        services.delete_conversation(user=request.user, public_id=public_id)
+        conversations.delete_conversation(user=request.user, public_id=public_id)
     except ConversationNotFound:
         raise Http404("no such conversation") from None
     messages.success(request, "Conversation deleted.")

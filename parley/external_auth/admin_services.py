@@ -9,8 +9,8 @@ from parley.accounts import services as accounts
 from parley.accounts.models import User
 
 from .errors import KeyRejected
-from .keys import PublicKey as VerifyingKey
-from .keys import algorithms_for, parse_public_key_pem
+from .key_input import parse_public_key_pem
+from .keys import VerifyingKey, algorithms_for
 from .models import PublicKey
 from .replay import is_jti_used
 

@@ -1,19 +1,25 @@
-"""Public keys from a JWKS URL (DESIGN §4.2 step 7): fetched with a timeout and a size cap,
-never from the server's private network unless the admin allows it, never following a
-redirect to another host, cached in the shared cache, and refetched for an unknown `kid` at
-most once a minute so random kids cannot flood the key source."""
+"""Public keys from a JWKS URL (DESIGN §4.2 step 7): the URL checked (https, no credentials),
+fetched with a timeout and a size cap, never from the server's private network unless the
+admin allows it, never following a redirect to another host, cached in the shared cache,
+and refetched for an unknown `kid` at most once a minute so random kids cannot flood the key
+source; each JWK becomes a VerifyingKey only if it is a public signature key."""
 
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
+from jwt.exceptions import InvalidKeyError
 
 from parley import outbound
 
 from .errors import KeyRejected
-from .keys import KeySourceUnavailable, PublicKey, public_key_from_jwk, validate_jwks_url
+from .keys import PUBLIC_KEY_ALGORITHMS, KeySourceUnavailable, VerifyingKey
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +27,15 @@ TIMEOUT_SECONDS = 5
 MAX_BYTES = 256 * 1024
 CACHE_SECONDS = 15 * 60
 REFETCH_INTERVAL_SECONDS = 60
+MAX_URL_CHARS = 2048
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+_JWK_PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+_JWK_LOADERS = {
+    "RSA": RSAAlgorithm.from_jwk,
+    "EC": ECAlgorithm.from_jwk,
+    "OKP": OKPAlgorithm.from_jwk,
+}
 
 
 class JwksUnavailable(Exception):
@@ -57,7 +72,7 @@ def fetch_jwks(url: str, *, allow_private_network: bool) -> list[dict]:
     return [jwk for jwk in keys if isinstance(jwk, dict)]
 
 
-def _parse(jwks: list[dict]) -> list[PublicKey]:
+def _parse(jwks: list[dict]) -> list[VerifyingKey]:
     parsed = []
     for jwk in jwks:
         try:
@@ -71,7 +86,7 @@ class JwksSource:
     """A KeySource over one JWKS URL. Parsed keys are memoised per process by the key set's
     content; the raw key set lives in the shared cache so every worker sees one fetch."""
 
-    _parsed: dict[str, list[PublicKey]] = {}
+    _parsed: dict[str, list[VerifyingKey]] = {}
 
     def __init__(self, url: str, *, allow_private_network: bool):
         self.url = url
@@ -82,7 +97,7 @@ class JwksSource:
         self._cache_key = f"jwks:{digest}"
         self._refetch_key = f"jwks-refetch:{digest}"
 
-    def keys_for(self, kid: str | None) -> Sequence[PublicKey]:
+    def keys_for(self, kid: str | None) -> Sequence[VerifyingKey]:
         jwks = cache.get(self._cache_key)
         if jwks is None:
             jwks = self._refresh()
@@ -106,10 +121,84 @@ class JwksSource:
         cache.set(self._cache_key, jwks, timeout=CACHE_SECONDS)
         return jwks
 
-    def _keys(self, jwks: list[dict]) -> list[PublicKey]:
+    def _keys(self, jwks: list[dict]) -> list[VerifyingKey]:
         fingerprint = hashlib.sha256(json.dumps(jwks, sort_keys=True).encode()).hexdigest()
         if fingerprint not in self._parsed:
             if len(self._parsed) > 32:
                 self._parsed.clear()
             self._parsed[fingerprint] = _parse(jwks)
         return self._parsed[fingerprint]
+
+
+def public_key_from_jwk(jwk: Mapping[str, Any]) -> VerifyingKey:
+    """A VerifyingKey from one JWK (as a JWKS publishes them). Symmetric keys, private key
+    material, keys not meant for verifying signatures and unknown algorithms are refused."""
+    if not isinstance(jwk, Mapping):
+        raise KeyRejected(f"JWK is a {type(jwk).__name__}, not an object")
+    kty = jwk.get("kty")
+    if kty == "oct":
+        raise KeyRejected("symmetric (oct) JWKs are never used; the secret is set separately")
+    private = sorted(_JWK_PRIVATE_MEMBERS & set(jwk))
+    if private:
+        raise KeyRejected(f"JWK contains private key members {private}")
+    use = jwk.get("use")
+    if use is not None and use != "sig":
+        raise KeyRejected(f"JWK use {use!r:.40} is not 'sig'")
+    key_ops = jwk.get("key_ops")
+    if key_ops is not None and (not isinstance(key_ops, list) or "verify" not in key_ops):
+        raise KeyRejected(f"JWK key_ops {key_ops!r:.80} do not include 'verify'")
+    algorithm = jwk.get("alg")
+    if algorithm is not None and algorithm not in PUBLIC_KEY_ALGORITHMS:
+        raise KeyRejected(f"JWK alg {algorithm!r:.40} is not a supported signature algorithm")
+    kid = jwk.get("kid")
+    loader = _JWK_LOADERS.get(kty) if isinstance(kty, str) else None
+    if loader is None:
+        raise KeyRejected(f"JWK kty {kty!r:.40} is not RSA, EC or OKP")
+    try:
+        key = loader(dict(jwk))
+    except (InvalidKeyError, ValueError, KeyError, TypeError) as exc:
+        raise KeyRejected(f"JWK does not parse: {exc}") from None
+    return VerifyingKey(key=key, kid=kid, algorithm=algorithm)
+
+
+def validate_jwks_url(url: str) -> str:
+    """Check a JWKS URL: https only (http only for 127.0.0.1/localhost), no credentials."""
+    if not isinstance(url, str):
+        raise KeyRejected(f"JWKS URL is a {type(url).__name__}, not text")
+    url = url.strip()
+    refused = _why_jwks_url_refused(url)
+    if refused:
+        raise KeyRejected(
+            f"JWKS URL {url!r:.120} refused: {refused}",
+            user_message=(
+                f"This JWKS URL cannot be used: {refused}. It must start with https:// "
+                "(http:// only for 127.0.0.1 or localhost)."
+            ),
+        )
+    return url
+
+
+def _why_jwks_url_refused(url: str) -> str | None:
+    if not url:
+        return "it is empty"
+    if len(url) > MAX_URL_CHARS:
+        return f"it is longer than {MAX_URL_CHARS} characters"
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+        return "it contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port raises on an invalid one
+    except ValueError:
+        return "it is not a valid URL"
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        return f"the scheme {scheme or '(none)'!r} is not allowed"
+    if not parts.hostname:
+        return "it has no host"
+    if parts.username is not None or parts.password is not None:
+        return "it contains a user name or password"
+    if parts.fragment:
+        return "it has a #fragment"
+    if scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        return "plain http is allowed only for 127.0.0.1 and localhost"
+    return None

@@ -17,10 +17,10 @@ from parley.web.proxy import client_address
 
 from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
+from .config import verification_config
 from .errors import JwtDisabled, RateLimited
 from .provisioning import CREATE, LINK, LOGIN, Resolution, Rules, provision_user, resolve
 from .replay import consume_jti
-from .services import verification_config
 from .verify import VerifiedToken, verify_claims, verify_jws
 
 

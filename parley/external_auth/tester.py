@@ -17,6 +17,7 @@ from parley.errors import AuthError
 
 from .admin_services import jti_already_used
 from .claims import LookupById, Upsert, parse_identity
+from .config import verification_config
 from .errors import (
     InvalidAudience,
     InvalidClaims,
@@ -31,7 +32,6 @@ from .errors import (
     UnsupportedAlgorithm,
 )
 from .provisioning import LINK, LOGIN, Rules, resolve
-from .services import verification_config
 from .verify import MAX_TOKEN_CHARS, VerifiedToken, verify_jws, verify_token
 
 PASS, FAIL, SKIPPED = "pass", "fail", "skipped"

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parley.accounts import tokens
-from parley.chat import services as chat
+from parley.chat import conversations as chat
 from parley.errors import AuthError, ParleyError
 from parley.external_auth.login import exchange_code_for_token
 from parley.web.json_body import request_json

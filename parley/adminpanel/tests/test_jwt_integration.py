@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from parley.accounts import services as accounts
 from parley.adminpanel.integration_snippets import snippets
-from parley.external_auth import services
+from parley.external_auth import config, services
 from parley.external_auth.verify import verify_token
 
 INTEGRATION = reverse("adminpanel:integration")
@@ -82,7 +82,7 @@ def test_the_python_snippet_runs_and_its_code_logs_the_person_in(secret, tmp_pat
         f'<script defer data-external-auth-code="{code}" src="{PUBLIC_URL}/widget.js"></script>'
     )
     now = time.time()
-    _, keys, policy = services.verification_config(now=now)
+    _, keys, policy = config.verification_config(now=now)
     verified = verify_token(token=code, keys=keys, policy=policy, now=now)
     assert verified.payload["user"] == {"id": "user-123", "email": "kim@example.com"}
     assert verified.exp - verified.iat == 7 * 24 * 3600
@@ -117,7 +117,7 @@ def test_a_user_can_be_picked_by_id_and_the_lifetime_is_signed(admin_client, sec
     response = admin_client.post(MAKE_LINK, {"user": user.public_id, "lifetime": "600"})
     code = response.context["login_link"].split("externalAuthCode=", 1)[1]
     now = time.time()
-    _, keys, policy = services.verification_config(now=now)
+    _, keys, policy = config.verification_config(now=now)
     verified = verify_token(token=code, keys=keys, policy=policy, now=now)
     assert verified.payload["id"] == user.public_id
     assert verified.exp - verified.iat == 600

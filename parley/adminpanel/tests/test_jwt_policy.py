@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from parley.external_auth import services
+from parley.external_auth import config, services
 
 POLICY = reverse("adminpanel:jwt_policy")
 VALID = {
@@ -59,7 +59,7 @@ def test_valid_values_are_saved_and_shown_again(admin_client):
 
 def test_saved_policy_applies_to_verification(admin_client):
     admin_client.post(POLICY, VALID)
-    _, _, policy = services.verification_config(now=0)
+    _, _, policy = config.verification_config(now=0)
     assert policy.leeway_seconds == 30
     assert policy.require_exp is True
     assert policy.max_lifetime_seconds == 7 * 24 * 3600

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parley.errors import AuthError
-from parley.external_auth import admin_services, services
+from parley.external_auth import admin_services, config, services
 from parley.external_auth.login import log_in_with_code
 from parley.external_auth.models import JwtSecret, PublicKey
 from parley.external_auth.verify import verify_token
@@ -33,7 +33,7 @@ def _secret_field(secret: str) -> str:
 def _verifies(secret: str) -> bool:
     """Whether a code signed with `secret` passes verification as configured right now."""
     now = time.time()
-    _, keys, policy = services.verification_config(now=now)
+    _, keys, policy = config.verification_config(now=now)
     code = jwt.encode({"id": "x", "iat": int(now)}, secret, algorithm="HS256")
     try:
         verify_token(token=code, keys=keys, policy=policy, now=now)
@@ -207,7 +207,7 @@ def test_an_es256_code_verifies_with_the_added_key(admin_client):
     )
     admin_client.post(ADD_KEY, {"kid": "k1", "pem": pem})
     now = time.time()
-    _, keys, policy = services.verification_config(now=now)
+    _, keys, policy = config.verification_config(now=now)
     code = jwt.encode({"id": "x"}, private, algorithm="ES256", headers={"kid": "k1"})
     assert verify_token(token=code, keys=keys, policy=policy, now=now).verified_by == "kid:k1"
 

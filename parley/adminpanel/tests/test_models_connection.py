@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from parley.chat import services
+from parley.chat import catalogue
 from parley.chat.tests.fake_provider import FakeProvider, ServerThread
 from parley.tests.serving import free_port
 
@@ -22,7 +22,7 @@ def fake_provider():
 @pytest.fixture
 def make_provider(db, fake_provider):
     def make(*, key=KEY, base_url=None, names=("normal", "gpt-typo")):
-        return services.save_provider(
+        return catalogue.save_provider(
             provider=None,
             name="Fake AI",
             base_url=base_url or fake_provider.url + "/v1",

@@ -3,7 +3,8 @@ personal overrides."""
 
 from django.urls import reverse
 
-from parley.chat import services
+from parley.chat import conversations, replies
+from parley.chat import usage as chat_usage
 from parley.chat.models import DailyUsage
 from parley.chat.providers import Usage
 
@@ -11,10 +12,10 @@ USAGE = reverse("adminpanel:usage")
 
 
 def _chat(user, text="hello"):
-    conversation = services.create_conversation(user=user)
-    plan = services.start_reply(user=user, public_id=conversation.public_id, content=text)
+    conversation = conversations.create_conversation(user=user)
+    plan = replies.start_reply(user=user, public_id=conversation.public_id, content=text)
     usage = Usage(prompt_tokens=12, completion_tokens=34, estimated=False)
-    services.finish_reply(plan=plan, content="answer", status="complete", usage=usage)
+    replies.finish_reply(plan=plan, content="answer", status="complete", usage=usage)
 
 
 def test_usage_lists_people_with_their_messages_and_tokens(admin_client, make_user):
@@ -30,9 +31,9 @@ def test_usage_lists_people_with_their_messages_and_tokens(admin_client, make_us
 def test_the_instance_limit_is_set_on_the_usage_page(admin_client):
     page = admin_client.post(USAGE, {"messages_per_day": "50"}, follow=True).content.decode()
     assert "Daily limit saved: 50 messages a day per person." in page
-    assert services.chat_settings().messages_per_day == 50
+    assert chat_usage.chat_settings().messages_per_day == 50
     admin_client.post(USAGE, {"messages_per_day": "50", "unlimited": "on"})
-    assert services.chat_settings().messages_per_day is None
+    assert chat_usage.chat_settings().messages_per_day is None
 
 
 def test_a_negative_limit_is_a_form_error(admin_client):
@@ -45,16 +46,16 @@ def test_a_personal_limit_is_set_and_cleared(admin_client, make_user):
     url = reverse("adminpanel:usage_user", args=[person.public_id])
     page = admin_client.post(url, {"messages_per_day": "3"}, follow=True).content.decode()
     assert "Personal daily limit saved: 3 messages a day." in page
-    assert services.messages_limit_for(user=person) == 3
+    assert chat_usage.messages_limit_for(user=person) == 3
     admin_client.post(url, {"action": "clear"})
-    assert services.messages_limit_for(user=person) is None
+    assert chat_usage.messages_limit_for(user=person) is None
 
 
 def test_estimated_tokens_are_marked(admin_client, make_user):
     person = make_user(email="est@example.com")
-    conversation = services.create_conversation(user=person)
-    plan = services.start_reply(user=person, public_id=conversation.public_id, content="hi")
-    services.finish_reply(plan=plan, content="four char", status="complete", usage=None)
+    conversation = conversations.create_conversation(user=person)
+    plan = replies.start_reply(user=person, public_id=conversation.public_id, content="hi")
+    replies.finish_reply(plan=plan, content="four char", status="complete", usage=None)
     assert DailyUsage.objects.get().estimated_tokens
     assert (
         "(includes estimates)"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from parley.accounts import services as accounts
-from parley.audit.services import EventFilter, list_events
+from parley.audit.selectors import EventFilter, list_events
 
 from .. import services
 from ..schemas import (

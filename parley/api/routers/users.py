@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
+from parley.accounts import selectors
 from parley.accounts import services as accounts
 from parley.accounts.models import CreatedVia
 
@@ -34,7 +35,7 @@ def list_users(
     last_login_method: LoginMethod | None = None,
 ):
     """Users, newest first. `q` matches a user ID exactly or part of an email."""
-    users = accounts.search_users(
+    users = selectors.search_users(
         query=q,
         status=status or "",
         created_via=created_via or "",

@@ -2,7 +2,8 @@
 
 from django.test import RequestFactory
 
-from parley.audit.services import EventFilter, list_events, record_event
+from parley.audit.selectors import EventFilter, list_events
+from parley.audit.services import record_event
 
 
 def make_request(ip="203.0.113.9", agent="Firefox/140"):

@@ -37,10 +37,10 @@ def live_asgi(django_db_setup, django_db_blocker):
 @pytest.fixture
 def provider_model(fake_provider):
     """A model on the fake provider; the model name picks its behaviour (fake_provider.py)."""
-    from parley.chat import services
+    from parley.chat import catalogue
 
     def make(name="normal", *, timeout=2, key="sk-test-abcdef123456"):
-        provider = services.save_provider(
+        provider = catalogue.save_provider(
             provider=None,
             name=f"Fake {name}",
             base_url=fake_provider.url + "/v1",

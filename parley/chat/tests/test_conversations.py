@@ -4,7 +4,7 @@ belong to their person — no one else can read, list, rename or delete them."""
 import pytest
 from django.urls import reverse
 
-from parley.chat import services
+from parley.chat import conversations
 from parley.chat.models import Conversation, Message
 
 
@@ -14,8 +14,10 @@ def owner(make_user):
 
 
 def _conversation(user, title="Trip to Lisbon"):
-    conversation = services.create_conversation(user=user)
-    return services.rename_conversation(user=user, public_id=conversation.public_id, title=title)
+    conversation = conversations.create_conversation(user=user)
+    return conversations.rename_conversation(
+        user=user, public_id=conversation.public_id, title=title
+    )
 
 
 def test_the_home_page_greets_and_offers_the_demo_model(member_client):

@@ -4,7 +4,7 @@ there), and the key never in what the admin is shown."""
 
 import pytest
 
-from parley.chat import provider_check, services
+from parley.chat import catalogue, provider_check
 from parley.chat.provider_check import (
     ConnectionRefused,
     HostNotFound,
@@ -25,7 +25,7 @@ def make_provider(db, fake_provider):
     the fake picks its answer by the key (fake_provider.py)."""
 
     def make(*, key=KEY, base_url=None, names=("normal", "gpt-typo"), timeout=5):
-        return services.save_provider(
+        return catalogue.save_provider(
             provider=None,
             name="Fake",
             base_url=base_url or fake_provider.url + "/v1",

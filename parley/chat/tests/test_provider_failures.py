@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from parley.chat import services
+from parley.chat import catalogue
 from parley.chat.models import Message, MessageStatus
 from parley.chat.tests.conftest import answer_text
 from parley.tests.serving import free_port
@@ -46,7 +46,7 @@ def test_a_refusal_before_any_token_is_a_clear_message(chatter, provider_model, 
 
 
 def test_a_provider_that_is_down(chatter, make_user):
-    provider = services.save_provider(
+    provider = catalogue.save_provider(
         provider=None,
         name="Nowhere",
         base_url=f"http://127.0.0.1:{free_port()}/v1",

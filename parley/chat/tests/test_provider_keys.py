@@ -2,7 +2,7 @@
 
 import pytest
 
-from parley.chat import crypto, services
+from parley.chat import catalogue, crypto
 from parley.chat.models import Provider
 
 KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123"
@@ -10,7 +10,7 @@ KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123"
 
 @pytest.mark.django_db
 def test_the_key_is_stored_encrypted_and_decrypts_for_the_model_call():
-    provider = services.save_provider(
+    provider = catalogue.save_provider(
         provider=None, name="OpenAI", base_url="https://api.openai.com/v1/", api_key=KEY,
         timeout_seconds=30, model_names=["gpt-4o-mini"],
     )  # fmt: skip
@@ -18,17 +18,17 @@ def test_the_key_is_stored_encrypted_and_decrypts_for_the_model_call():
     assert KEY not in stored.api_key_encrypted
     assert stored.api_key_hint == "sk-…0123"
     assert stored.base_url == "https://api.openai.com/v1"
-    target = services.model_target(model=provider.models.get())
+    target = catalogue.model_target(model=provider.models.get())
     assert (target.api_key, target.name, target.timeout) == (KEY, "gpt-4o-mini", 30.0)
 
 
 @pytest.mark.django_db
 def test_saving_without_a_key_keeps_the_stored_one():
-    provider = services.save_provider(
+    provider = catalogue.save_provider(
         provider=None, name="A", base_url="https://a.example/v1", api_key=KEY,
         timeout_seconds=30, model_names=["m1"],
     )  # fmt: skip
-    services.save_provider(
+    catalogue.save_provider(
         provider=provider, name="A", base_url="https://a.example/v1", api_key=None,
         timeout_seconds=30, model_names=["m1", "m2"],
     )  # fmt: skip

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from parley.chat import reads, services
+from parley.chat import catalogue, conversations, reads
+from parley.chat import usage as chat_usage
 from parley.chat.models import ChatModel, ChatSettings, Conversation, DailyUsage, Message
 from parley.tests.serving import postgres_database
 
@@ -19,7 +20,7 @@ def person(make_user):
 
 
 def _provider_model():
-    provider = services.save_provider(
+    provider = catalogue.save_provider(
         provider=None,
         name="Acme",
         base_url="https://llm.example.com/v1",
@@ -31,13 +32,15 @@ def _provider_model():
 
 
 def _context(user, conversation):
-    return reads.reply_context(user=user, public_id=conversation.public_id, day=services._today())
+    return reads.reply_context(
+        user=user, public_id=conversation.public_id, day=chat_usage.utc_today()
+    )
 
 
 @pytest.mark.django_db
 def test_a_conversation_reads_with_its_model_and_provider_as_the_orm_has_them(person):
     model = _provider_model()
-    conversation = services.create_conversation(user=person, model_id=model.pk)
+    conversation = conversations.create_conversation(user=person, model_id=model.pk)
     context = _context(person, conversation)
     stored = Conversation.objects.select_related("model__provider").get(pk=conversation.pk)
     assert (context.conversation.pk, context.conversation.title) == (stored.pk, stored.title)
@@ -45,26 +48,26 @@ def test_a_conversation_reads_with_its_model_and_provider_as_the_orm_has_them(pe
     assert (got.pk, got.kind, got.name, got.label, got.enabled, got.is_default) == (
         want.pk, want.kind, want.name, want.label, want.enabled, want.is_default,
     )  # fmt: skip
-    assert services.model_target(model=got) == services.model_target(model=want)
+    assert catalogue.model_target(model=got) == catalogue.model_target(model=want)
     assert got.provider.timeout_seconds == 17
 
 
 @pytest.mark.django_db
 def test_the_demo_model_and_a_deleted_model_read_as_the_orm_has_them(person):
-    demo = services.ensure_demo_model()
-    on_demo = services.create_conversation(user=person, model_id=demo.pk)
+    demo = catalogue.ensure_demo_model()
+    on_demo = conversations.create_conversation(user=person, model_id=demo.pk)
     assert _context(person, on_demo).model.provider is None
-    assert services.model_target(model=_context(person, on_demo).model).kind == "demo"
+    assert catalogue.model_target(model=_context(person, on_demo).model).kind == "demo"
 
     model = _provider_model()
-    orphan = services.create_conversation(user=person, model_id=model.pk)
+    orphan = conversations.create_conversation(user=person, model_id=model.pk)
     ChatModel.objects.filter(pk=model.pk).delete()  # the conversation keeps no model
     assert _context(person, orphan).model is None
 
 
 @pytest.mark.django_db
 def test_someone_elses_conversation_reads_as_none(person, make_user):
-    conversation = services.create_conversation(user=person)
+    conversation = conversations.create_conversation(user=person)
     assert _context(make_user(), conversation) is None
 
 
@@ -81,28 +84,28 @@ def test_someone_elses_conversation_reads_as_none(person, make_user):
 )
 def test_the_limit_is_the_one_the_orm_applies(person, instance, override, expected):
     if instance != "no row":
-        services.set_instance_limit(messages_per_day=instance)
+        chat_usage.set_instance_limit(messages_per_day=instance)
     else:
         ChatSettings.objects.all().delete()
     if override != "none":
-        services.set_user_limit(user=person, override=True, messages_per_day=override)
-    conversation = services.create_conversation(user=person)
+        chat_usage.set_user_limit(user=person, override=True, messages_per_day=override)
+    conversation = conversations.create_conversation(user=person)
     assert _context(person, conversation).limit == expected
-    assert services.messages_limit_for(user=person) == expected
+    assert chat_usage.messages_limit_for(user=person) == expected
 
 
 @pytest.mark.django_db
 def test_todays_count_is_read_and_other_days_are_not(person):
-    conversation = services.create_conversation(user=person)
+    conversation = conversations.create_conversation(user=person)
     assert _context(person, conversation).messages_today == 0
     DailyUsage.objects.create(user=person, day="2020-01-01", messages=40)
-    DailyUsage.objects.create(user=person, day=services._today(), messages=3)
+    DailyUsage.objects.create(user=person, day=chat_usage.utc_today(), messages=3)
     assert _context(person, conversation).messages_today == 3
 
 
 @pytest.mark.django_db
 def test_recent_messages_are_the_newest_first_and_as_many_as_asked(person):
-    conversation = services.create_conversation(user=person)
+    conversation = conversations.create_conversation(user=person)
     for text in ["one", "two", "three"]:
         Message.objects.create(conversation=conversation, role="user", content=text)
     rows = reads.recent_messages(conversation_id=conversation.pk, count=2)

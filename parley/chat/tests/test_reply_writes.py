@@ -1,9 +1,9 @@
 """The reply's writes after the reads were split out of the write transaction
-(services.prepare_reply / commit_reply / finish_reply; bench/README.md "Chat streaming")."""
+(replies.prepare_reply / commit_reply / finish_reply; bench/README.md "Chat streaming")."""
 
 import pytest
 
-from parley.chat import services
+from parley.chat import conversations, replies
 from parley.chat.errors import ConversationNotFound
 from parley.chat.models import Conversation, DailyUsage, Message, MessageStatus
 from parley.chat.providers import Usage
@@ -16,20 +16,20 @@ def person(make_user):
 
 @pytest.mark.django_db
 def test_a_conversation_deleted_between_the_reads_and_the_write_saves_nothing(person):
-    conversation = services.create_conversation(user=person)
-    request = services.prepare_reply(user=person, public_id=conversation.public_id, content="hi")
+    conversation = conversations.create_conversation(user=person)
+    request = replies.prepare_reply(user=person, public_id=conversation.public_id, content="hi")
     Conversation.objects.filter(pk=conversation.pk).delete()
     with pytest.raises(ConversationNotFound):
-        services.commit_reply(request=request)
+        replies.commit_reply(request=request)
     assert not Message.objects.exists()
     assert not DailyUsage.objects.filter(messages__gt=0).exists()
 
 
 @pytest.mark.django_db
 def test_a_reply_saves_both_messages_in_order_and_the_answer_at_the_end(person):
-    conversation = services.create_conversation(user=person)
-    services.start_reply(user=person, public_id=conversation.public_id, content="first")
-    plan = services.start_reply(user=person, public_id=conversation.public_id, content="second")
+    conversation = conversations.create_conversation(user=person)
+    replies.start_reply(user=person, public_id=conversation.public_id, content="first")
+    plan = replies.start_reply(user=person, public_id=conversation.public_id, content="second")
     assert plan.history == [
         {"role": "user", "content": "first"},
         {"role": "user", "content": "second"},
@@ -40,7 +40,7 @@ def test_a_reply_saves_both_messages_in_order_and_the_answer_at_the_end(person):
     conversation.refresh_from_db()
     assert conversation.title == "first"
 
-    saved = services.finish_reply(
+    saved = replies.finish_reply(
         plan=plan, content="**ok**", status="complete", usage=Usage(7, 2, False)
     )
     assert "<strong>ok</strong>" in saved.html
@@ -53,7 +53,7 @@ def test_a_reply_saves_both_messages_in_order_and_the_answer_at_the_end(person):
 
 @pytest.mark.django_db
 def test_finishing_after_the_conversation_was_deleted_saves_nothing(person):
-    conversation = services.create_conversation(user=person)
-    plan = services.start_reply(user=person, public_id=conversation.public_id, content="hi")
-    services.delete_conversation(user=person, public_id=conversation.public_id)
-    assert services.finish_reply(plan=plan, content="late", status="complete", usage=None) is None
+    conversation = conversations.create_conversation(user=person)
+    plan = replies.start_reply(user=person, public_id=conversation.public_id, content="hi")
+    conversations.delete_conversation(user=person, public_id=conversation.public_id)
+    assert replies.finish_reply(plan=plan, content="late", status="complete", usage=None) is None

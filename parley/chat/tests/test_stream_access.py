@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from parley.accounts import tokens
-from parley.chat import services
+from parley.chat import conversations
 from parley.chat.models import Message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
@@ -110,7 +110,7 @@ def test_a_deeply_nested_body_is_invalid_json_for_a_signed_in_person(chatter):
 def test_a_deeply_nested_body_is_invalid_json_for_a_bearer_token(live_asgi, make_user):
     user = make_user()
     _, secret = tokens.issue_user_token(user=user, lifetime_seconds=600)
-    conversation = services.create_conversation(user=user)
+    conversation = conversations.create_conversation(user=user)
     response = httpx.post(
         f"{live_asgi.url}/chat/stream/{conversation.public_id}/",
         content=DEEP,

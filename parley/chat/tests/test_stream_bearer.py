@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from parley.accounts import tokens
-from parley.chat import services
+from parley.chat import conversations
 from parley.chat.models import Message
 
 from .conftest import answer_text, parse_events
@@ -30,7 +30,7 @@ def stream(base_url, conversation, token, **headers):
 def test_a_bearer_token_streams_without_session_or_csrf(live_asgi, make_user):
     user = make_user()
     _, secret = tokens.issue_user_token(user=user, lifetime_seconds=600)
-    conversation = services.create_conversation(user=user)
+    conversation = conversations.create_conversation(user=user)
     status, events = stream(live_asgi.url, conversation.public_id, secret)
     assert status == 200
     assert events[-1][0] == "done" and answer_text(events)
@@ -41,7 +41,7 @@ def test_a_bearer_request_from_another_origin_needs_no_csrf(live_asgi, make_user
     # A token is never sent by a browser on its own, so the Origin does not matter.
     user = make_user()
     _, secret = tokens.issue_user_token(user=user, lifetime_seconds=600)
-    conversation = services.create_conversation(user=user)
+    conversation = conversations.create_conversation(user=user)
     status, _ = stream(live_asgi.url, conversation.public_id, secret, Origin="https://x.example")
     assert status == 200
 
@@ -51,7 +51,7 @@ def test_a_bearer_request_from_another_origin_needs_no_csrf(live_asgi, make_user
     [("pu_sess_unknown", "token_invalid"), ("pk_live_admin", "user_token_required")],
 )
 def test_an_unknown_token_or_an_admin_key_is_refused(live_asgi, make_user, secret, code):
-    conversation = services.create_conversation(user=make_user())
+    conversation = conversations.create_conversation(user=make_user())
     status, body = stream(live_asgi.url, conversation.public_id, secret)
     assert (status, body["code"]) in ((401, code), (403, code))
     assert not Message.objects.exists()
@@ -60,7 +60,7 @@ def test_an_unknown_token_or_an_admin_key_is_refused(live_asgi, make_user, secre
 def test_an_expired_or_revoked_token_is_refused(live_asgi, make_user):
     user = make_user()
     token, secret = tokens.issue_user_token(user=user, lifetime_seconds=600)
-    conversation = services.create_conversation(user=user)
+    conversation = conversations.create_conversation(user=user)
     tokens.revoke_user_token(token=token)
     status, body = stream(live_asgi.url, conversation.public_id, secret)
     assert (status, body["code"]) == (401, "token_invalid")
@@ -73,7 +73,7 @@ def test_an_expired_or_revoked_token_is_refused(live_asgi, make_user):
 
 def test_a_token_cannot_stream_into_someone_elses_conversation(live_asgi, make_user):
     owner, intruder = make_user(), make_user()
-    conversation = services.create_conversation(user=owner)
+    conversation = conversations.create_conversation(user=owner)
     _, secret = tokens.issue_user_token(user=intruder, lifetime_seconds=600)
     status, body = stream(live_asgi.url, conversation.public_id, secret)
     assert (status, body["code"]) == (404, "conversation_not_found")
@@ -86,7 +86,7 @@ def test_the_bearer_header_is_read_as_the_api_reads_it(live_asgi, make_user, sch
     # cookie request that fails its CSRF check.
     user = make_user()
     _, secret = tokens.issue_user_token(user=user, lifetime_seconds=600)
-    conversation = services.create_conversation(user=user)
+    conversation = conversations.create_conversation(user=user)
     response = httpx.post(
         f"{live_asgi.url}/chat/stream/{conversation.public_id}/",
         content=json.dumps({"content": "hello there"}),

@@ -5,7 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from parley.chat import services
+from parley.chat import conversations, replies
+from parley.chat import usage as chat_usage
 from parley.chat.errors import UsageLimitReached
 from parley.chat.models import DailyUsage, Message
 
@@ -16,13 +17,13 @@ def person(make_user):
 
 
 def _send(user, conversation, text="hi"):
-    return services.start_reply(user=user, public_id=conversation.public_id, content=text)
+    return replies.start_reply(user=user, public_id=conversation.public_id, content=text)
 
 
 @pytest.mark.django_db
 def test_the_instance_limit_stops_the_next_message_with_a_clear_message(person):
-    services.set_instance_limit(messages_per_day=2)
-    conversation = services.create_conversation(user=person)
+    chat_usage.set_instance_limit(messages_per_day=2)
+    conversation = conversations.create_conversation(user=person)
     _send(person, conversation)
     _send(person, conversation)
     with pytest.raises(UsageLimitReached) as refused:
@@ -34,31 +35,31 @@ def test_the_instance_limit_stops_the_next_message_with_a_clear_message(person):
 
 @pytest.mark.django_db
 def test_a_personal_limit_overrides_the_instance_limit(person, make_user):
-    services.set_instance_limit(messages_per_day=1)
-    services.set_user_limit(user=person, override=True, messages_per_day=None)  # unlimited
-    conversation = services.create_conversation(user=person)
+    chat_usage.set_instance_limit(messages_per_day=1)
+    chat_usage.set_user_limit(user=person, override=True, messages_per_day=None)  # unlimited
+    conversation = conversations.create_conversation(user=person)
     for _ in range(3):
         _send(person, conversation)
     other = make_user()
-    theirs = services.create_conversation(user=other)
+    theirs = conversations.create_conversation(user=other)
     _send(other, theirs)
     with pytest.raises(UsageLimitReached):
         _send(other, theirs)
-    services.set_user_limit(user=person, override=False, messages_per_day=None)
-    assert services.messages_limit_for(user=person) == 1
+    chat_usage.set_user_limit(user=person, override=False, messages_per_day=None)
+    assert chat_usage.messages_limit_for(user=person) == 1
 
 
 @pytest.mark.django_db
 def test_a_zero_limit_blocks_chatting(person):
-    services.set_user_limit(user=person, override=True, messages_per_day=0)
+    chat_usage.set_user_limit(user=person, override=True, messages_per_day=0)
     with pytest.raises(UsageLimitReached):
-        _send(person, services.create_conversation(user=person))
+        _send(person, conversations.create_conversation(user=person))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_messages_cannot_overshoot_the_limit(person):
-    services.set_instance_limit(messages_per_day=5)
-    conversation = services.create_conversation(user=person)
+    chat_usage.set_instance_limit(messages_per_day=5)
+    conversation = conversations.create_conversation(user=person)
 
     def attempt(_):
         from django.db import connection
@@ -90,7 +91,7 @@ def test_tokens_are_recorded_from_the_provider_and_the_limit_reaches_the_page(
     assert (usage.messages, usage.prompt_tokens, usage.completion_tokens) == (2, 22, 16)
     assert not usage.estimated_tokens
 
-    services.set_instance_limit(messages_per_day=2)
+    chat_usage.set_instance_limit(messages_per_day=2)
     status, body = person.send(conversation, "three")
     assert (status, body["code"]) == (429, "usage_limit_reached")
     assert "limit of 2 messages a day" in body["message"]

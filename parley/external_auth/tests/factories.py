@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import get_default_algorithms
 
-from parley.external_auth.keys import PublicKey, VerificationKeys
+from parley.external_auth.keys import VerificationKeys, VerifyingKey
 
 NOW = 1_750_000_000
 SECRET = "k3L9-dQ2vR7_wX1zT8mN4pB6cY0hJ5sA2eF7gU9iK3o"  # what generate_secret() looks like
@@ -119,6 +119,6 @@ def _alg_of(private_key) -> str:
 def public_keys(*entries: tuple[object, str | None], **kwargs) -> VerificationKeys:
     """VerificationKeys holding the public halves of (private key, kid) pairs."""
     return VerificationKeys(
-        public_keys=tuple(PublicKey(key=key.public_key(), kid=kid) for key, kid in entries),
+        public_keys=tuple(VerifyingKey(key=key.public_key(), kid=kid) for key, kid in entries),
         **kwargs,
     )

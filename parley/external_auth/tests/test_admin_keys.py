@@ -12,15 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import ed448
 from cryptography.x509.oid import NameOID
 
 from parley.external_auth.errors import KeyRejected
-from parley.external_auth.keys import (
-    PublicKey,
-    generate_secret,
-    load_verification_keys,
-    parse_public_key_pem,
-    public_key_from_jwk,
-    validate_admin_secret,
-    validate_jwks_url,
-)
+from parley.external_auth.jwks import public_key_from_jwk, validate_jwks_url
+from parley.external_auth.key_input import parse_public_key_pem, validate_admin_secret
+from parley.external_auth.keys import VerifyingKey, generate_secret, load_verification_keys
 
 from .factories import (
     NOW,
@@ -203,7 +197,7 @@ def test_unusable_public_key_pems_are_refused_with_the_reason(text, why):
 
 def test_a_private_key_object_is_never_taken_as_a_public_key():
     with pytest.raises(KeyRejected):
-        PublicKey(key=ec_private_key())
+        VerifyingKey(key=ec_private_key())
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from parley.external_auth.errors import (
     MalformedToken,
     UnsupportedAlgorithm,
 )
-from parley.external_auth.keys import PreviousSecret, PublicKey, VerificationKeys
+from parley.external_auth.keys import PreviousSecret, VerificationKeys, VerifyingKey
 from parley.external_auth.verify import VerifyPolicy, verify_jws, verify_token
 
 from .factories import (
@@ -43,7 +43,7 @@ def verify(token, keys=None):
 def secret_and_rsa_keys():
     return VerificationKeys(
         current_secret=SECRET.encode(),
-        public_keys=(PublicKey(key=rsa_private_key().public_key(), kid="rsa-1"),),
+        public_keys=(VerifyingKey(key=rsa_private_key().public_key(), kid="rsa-1"),),
     )
 
 
@@ -103,9 +103,9 @@ def test_hs256_keyed_with_a_public_keys_text_never_verifies(hmac_key):
     keys = VerificationKeys(
         current_secret=SECRET.encode(),
         public_keys=(
-            PublicKey(key=rsa_private_key().public_key(), kid="rsa-1"),
-            PublicKey(key=ec_private_key().public_key(), kid="ec-1"),
-            PublicKey(key=ed25519_private_key().public_key(), kid="ed-1"),
+            VerifyingKey(key=rsa_private_key().public_key(), kid="rsa-1"),
+            VerifyingKey(key=ec_private_key().public_key(), kid="ec-1"),
+            VerifyingKey(key=ed25519_private_key().public_key(), kid="ed-1"),
         ),
     )
     for kid in ("rsa-1", "ec-1", "ed-1", None):
@@ -177,7 +177,7 @@ def test_embedded_or_remote_key_headers_are_never_used_and_nothing_is_fetched(in
     attacker = rsa_private_key(2048, 1)
     keys = VerificationKeys(
         current_secret=SECRET.encode(),
-        public_keys=(PublicKey(key=rsa_private_key().public_key(), kid="rsa-1"),),
+        public_keys=(VerifyingKey(key=rsa_private_key().public_key(), kid="rsa-1"),),
     )
     header = {"alg": "RS256"} | embedded_key_headers(attacker)[index]
     with pytest.raises(InvalidSignature):

@@ -5,7 +5,8 @@ import pytest
 
 from parley.external_auth.claims import LookupByEmail, LookupById, Upsert, parse_identity
 from parley.external_auth.errors import TokenExpired
-from parley.external_auth.keys import generate_secret, load_verification_keys, validate_admin_secret
+from parley.external_auth.key_input import validate_admin_secret
+from parley.external_auth.keys import generate_secret, load_verification_keys
 from parley.external_auth.verify import VerifyPolicy, verify_token
 
 from .factories import NOW, SECRET, hs256, secret_keys

@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from parley.external_auth.errors import KeyRejected
-from parley.external_auth.keys import validate_admin_secret
+from parley.external_auth.key_input import validate_admin_secret
 from parley.external_auth.secret_strength import find_weakness, weak_secrets
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from parley.external_auth.errors import InvalidSignature
-from parley.external_auth.keys import PreviousSecret, PublicKey, VerificationKeys
+from parley.external_auth.keys import PreviousSecret, VerificationKeys, VerifyingKey
 from parley.external_auth.verify import VerifyPolicy, verify_jws, verify_token
 
 from .factories import (
@@ -90,7 +90,7 @@ def test_codes_signed_with_a_cryptography_key_verify_with_its_public_key(alg):
     private = private_key_for(alg)
     keys = VerificationKeys(
         current_secret=SECRET.encode(),
-        public_keys=(PublicKey(key=private.public_key(), kid="main"),),
+        public_keys=(VerifyingKey(key=private.public_key(), kid="main"),),
     )
     token = compact({"alg": alg, "kid": "main"}, PAYLOAD, key=private)
     verified = verify(token, keys)
@@ -140,7 +140,7 @@ def test_a_key_configured_without_kid_verifies_codes_whatever_kid_they_name():
 def test_a_key_pinned_to_one_algorithm_refuses_the_others():
     private = rsa_private_key()
     keys = VerificationKeys(
-        public_keys=(PublicKey(key=private.public_key(), kid="k", algorithm="PS256"),)
+        public_keys=(VerifyingKey(key=private.public_key(), kid="k", algorithm="PS256"),)
     )
     assert verify(compact({"alg": "PS256", "kid": "k"}, PAYLOAD, key=private), keys)
     with pytest.raises(InvalidSignature, match="verifies only PS256"):
@@ -174,9 +174,9 @@ class FakeJwks:
 
 def test_a_key_source_supplies_keys_for_kids_the_configuration_does_not_know():
     remote = ec_private_key("secp256r1", 1)
-    jwks = FakeJwks({"remote-1": [PublicKey(key=remote.public_key(), kid="remote-1")]})
+    jwks = FakeJwks({"remote-1": [VerifyingKey(key=remote.public_key(), kid="remote-1")]})
     keys = VerificationKeys(
-        public_keys=(PublicKey(key=ec_private_key().public_key(), kid="local"),),
+        public_keys=(VerifyingKey(key=ec_private_key().public_key(), kid="local"),),
         key_sources=(jwks,),
     )
     token = compact({"alg": "ES256", "kid": "remote-1"}, PAYLOAD, key=remote)
@@ -188,7 +188,7 @@ def test_a_key_source_is_not_asked_when_a_configured_key_verifies():
     local = ec_private_key()
     jwks = FakeJwks({})
     keys = VerificationKeys(
-        public_keys=(PublicKey(key=local.public_key(), kid="local"),), key_sources=(jwks,)
+        public_keys=(VerifyingKey(key=local.public_key(), kid="local"),), key_sources=(jwks,)
     )
     verify(compact({"alg": "ES256", "kid": "local"}, PAYLOAD, key=local), keys)
     assert jwks.asked == []
@@ -196,7 +196,7 @@ def test_a_key_source_is_not_asked_when_a_configured_key_verifies():
 
 def test_a_key_source_key_with_another_kid_is_not_used():
     remote = ec_private_key("secp256r1", 1)
-    jwks = FakeJwks({"x": [PublicKey(key=remote.public_key(), kid="y")]})
+    jwks = FakeJwks({"x": [VerifyingKey(key=remote.public_key(), kid="y")]})
     keys = VerificationKeys(key_sources=(jwks,))
     with pytest.raises(InvalidSignature):
         verify(compact({"alg": "ES256", "kid": "x"}, PAYLOAD, key=remote), keys)

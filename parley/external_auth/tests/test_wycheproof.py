@@ -13,7 +13,8 @@ import pytest
 
 from parley.errors import AuthError
 from parley.external_auth.errors import KeyRejected
-from parley.external_auth.keys import VerificationKeys, public_key_from_jwk
+from parley.external_auth.jwks import public_key_from_jwk
+from parley.external_auth.keys import VerificationKeys
 from parley.external_auth.verify import VerifyPolicy, verify_jws, verify_token
 
 # Kept in the repository (with its Apache-2.0 LICENSE) so the suite can never skip it.

@@ -1,0 +1,35 @@
+"""Reading users: who counts as a user, and an admin's search."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Status, User, normalize_email
+
+
+def confirmed_users() -> QuerySet[User]:
+    """Every user but email signups still awaiting their code."""
+    return User.objects.exclude(status=Status.UNCONFIRMED)
+
+
+def search_users(
+    *,
+    query: str = "",
+    status: str = "",
+    created_via: str = "",
+    last_login_method: str = "",
+    include_unconfirmed: bool = False,
+) -> QuerySet[User]:
+    """Users matching an admin's search: `query` is a public id (exact) or part of an email.
+    Email signups awaiting their code only with `include_unconfirmed` (the CLI's full list)."""
+    users = User.objects.all() if include_unconfirmed else confirmed_users()
+    query = query.strip()
+    if query:
+        users = users.filter(
+            Q(public_id=query) | Q(email_normalized__contains=normalize_email(query))
+        )
+    if status:
+        users = users.filter(status=status)
+    if created_via:
+        users = users.filter(created_via=created_via)
+    if last_login_method:
+        users = users.filter(last_login_method=last_login_method)
+    return users

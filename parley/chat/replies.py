@@ -1,0 +1,226 @@
+"""Replies: a person's message checked and saved, what the model is sent, the answer saved.
+
+The streaming handler (stream.py) runs these in worker threads, never on the event loop.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from parley.accounts.models import User
+from parley.errors import ValidationFailed
+
+from . import markdown, reads
+from .catalogue import model_target, resolve_model
+from .conversations import DEFAULT_TITLE
+from .errors import ConversationNotFound, ProviderError
+from .models import ChatModel, Conversation, DailyUsage, Message, MessageStatus, Role
+from .providers import ModelTarget, Usage, estimate_tokens
+from .usage import count_message, limit_reached, utc_today
+
+MAX_MESSAGE_CHARS = 32_000
+HISTORY_MESSAGES = 40  # the most recent messages sent to the model as context
+
+
+@dataclass(frozen=True)
+class ReplyPlan:
+    """What the streaming handler needs once the database work before a reply is done."""
+
+    conversation_id: str
+    title: str
+    user_message_id: int | None
+    assistant_message_id: int
+    target: ModelTarget
+    history: list[dict]
+    user_id: int | None = None  # lets finish_reply skip reading the message back
+    conversation_pk: int | None = None
+
+
+@dataclass(frozen=True)
+class ReplyRequest:
+    """The reads before a reply (ownership, model, limit), made outside the write
+    transaction: SQLite has one writer, so it only holds the lock for the writes."""
+
+    user: User
+    conversation: Conversation
+    model: ChatModel
+    target: ModelTarget
+    limit: int | None
+    content: str | None
+    regenerate: bool
+    history: list[dict]  # what the model is sent, this message included
+    title: str
+    drop_message_id: int | None = None  # regenerate: the answer it replaces
+
+
+def _title_from(content: str) -> str:
+    words = " ".join(content.split())
+    return words if len(words) <= 60 else words[:59].rstrip() + "…"
+
+
+def prepare_reply(
+    *,
+    user: User,
+    public_id: str,
+    content: str | None,
+    model_id: int | None = None,
+    regenerate: bool = False,
+) -> ReplyRequest:
+    """Check the message, ownership, model and limit, and read what the model will be sent
+    (reads only: the stream starts the model's request while commit_reply writes)."""
+    if not regenerate:
+        content = (content or "").strip()
+        if not content:
+            raise ValidationFailed("empty message", user_message="Type a message first.")
+        if len(content) > MAX_MESSAGE_CHARS:
+            raise ValidationFailed(
+                "message too long",
+                user_message=f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters.",
+            )
+    context = reads.reply_context(user=user, public_id=public_id, day=utc_today())
+    if context is None:
+        raise ConversationNotFound(f"no conversation {public_id!r} for user {user.pk}")
+    conversation, model, limit = context.conversation, context.model, context.limit
+    if model_id is not None or model is None or not model.enabled:
+        model = resolve_model(model_id=model_id)
+    if limit is not None and context.messages_today >= limit:
+        # Refused before the model is asked; commit_reply's count still decides a race.
+        raise limit_reached(user=user, limit=limit)
+    recent = reads.recent_messages(conversation_id=conversation.pk, count=HISTORY_MESSAGES + 1)
+    drop_message_id = None
+    if regenerate:
+        if not recent:
+            raise ValidationFailed("nothing to regenerate", user_message="Nothing to redo.")
+        if recent[0][1] == Role.ASSISTANT:
+            drop_message_id = recent.pop(0)[0]
+    history = [{"role": role, "content": text} for _, role, text in reversed(recent) if text]
+    title = conversation.title
+    if not regenerate:
+        history.append({"role": Role.USER, "content": content})
+        if title == DEFAULT_TITLE:
+            title = _title_from(content)
+    return ReplyRequest(
+        user=user,
+        conversation=conversation,
+        model=model,
+        target=model_target(model=model),
+        limit=limit,
+        content=content,
+        regenerate=regenerate,
+        history=history[-HISTORY_MESSAGES:],
+        title=title,
+        drop_message_id=drop_message_id,
+    )
+
+
+def commit_reply(*, request: ReplyRequest) -> ReplyPlan:
+    """Count the message against the limit; save the person's message (or drop the answer
+    to regenerate) and an empty assistant message that the stream fills in. One short
+    write transaction."""
+    user, conversation, model = request.user, request.conversation, request.model
+    user_message_id = None
+    with transaction.atomic():
+        if request.drop_message_id is not None:
+            Message.objects.filter(pk=request.drop_message_id).delete()
+        count_message(user=user, limit=request.limit)
+        assistant = Message(
+            conversation=conversation,
+            role=Role.ASSISTANT,
+            status=MessageStatus.STREAMING,
+            model_label=model.label,
+        )
+        if request.regenerate:
+            assistant.save()
+        else:
+            # Both rows in one INSERT, the person's first.
+            mine = Message(conversation=conversation, role=Role.USER, content=request.content)
+            Message.objects.bulk_create([mine, assistant])
+            user_message_id = mine.pk
+        # Also the check that the conversation was not deleted since prepare_reply read it.
+        if not Conversation.objects.filter(pk=conversation.pk).update(
+            model=model, title=request.title, updated_at=timezone.now()
+        ):
+            raise ConversationNotFound(f"conversation {conversation.pk} deleted meanwhile")
+    conversation.model, conversation.title = model, request.title
+    return ReplyPlan(
+        conversation_id=conversation.public_id,
+        title=request.title,
+        user_message_id=user_message_id,
+        assistant_message_id=assistant.pk,
+        target=request.target,
+        history=request.history,
+        user_id=user.pk,
+        conversation_pk=conversation.pk,
+    )
+
+
+def start_reply(
+    *,
+    user: User,
+    public_id: str,
+    content: str | None,
+    model_id: int | None = None,
+    regenerate: bool = False,
+) -> ReplyPlan:
+    """Check ownership, model and limit; save the person's message (or drop the answer to
+    regenerate) and an empty assistant message that the stream fills in."""
+    request = prepare_reply(
+        user=user, public_id=public_id, content=content, model_id=model_id, regenerate=regenerate
+    )
+    return commit_reply(request=request)
+
+
+def finish_reply(
+    *,
+    plan: ReplyPlan,
+    content: str,
+    status: str,
+    usage: Usage | None,
+    error: ProviderError | None = None,
+) -> Message | None:
+    """Save the answer as far as it got (complete, stopped or failed) and its token usage."""
+    if usage is None:
+        usage = Usage(
+            prompt_tokens=sum(estimate_tokens(m["content"]) for m in plan.history),
+            completion_tokens=estimate_tokens(content),
+            estimated=True,
+        )
+    html = markdown.render(content) if content else ""  # before the write lock is taken
+    fields = {
+        "content": content,
+        "html": html,
+        "status": status,
+        "error_code": error.code if error else "",
+        "error_message": error.user_message if error else "",
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "tokens_estimated": usage.estimated,
+    }
+    with transaction.atomic():
+        if plan.user_id is None or plan.conversation_pk is None:  # a plan made elsewhere
+            found = (
+                Message.objects.filter(pk=plan.assistant_message_id)
+                .values_list("conversation_id", "conversation__user_id")
+                .first()
+            )
+            if found is None:
+                return None
+            conversation_pk, user_id = found
+        else:
+            conversation_pk, user_id = plan.conversation_pk, plan.user_id
+        if not Message.objects.filter(pk=plan.assistant_message_id).update(**fields):
+            return None  # the conversation was deleted while the answer streamed
+        updates = {
+            "prompt_tokens": F("prompt_tokens") + usage.prompt_tokens,
+            "completion_tokens": F("completion_tokens") + usage.completion_tokens,
+        }
+        if usage.estimated:
+            updates["estimated_tokens"] = True
+        today = utc_today()  # the day the answer ends, which may be after midnight
+        if not DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates):
+            DailyUsage.objects.get_or_create(user_id=user_id, day=today)
+            DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates)
+        Conversation.objects.filter(pk=conversation_pk).update(updated_at=timezone.now())
+    return Message(pk=plan.assistant_message_id, conversation_id=conversation_pk, **fields)
