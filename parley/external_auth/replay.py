@@ -2,9 +2,10 @@
 the login's own transaction."""
 
 import hashlib
-from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
+
+from parley.times import from_timestamp
 
 from .errors import TokenReplayed
 from .models import UsedJti
@@ -28,7 +29,9 @@ def consume_jti(*, jti: str, exp: float | None, now: float) -> None:
     one's outcome (PostgreSQL) or for its turn to write (SQLite). The database, unlike a
     cache, is shared by every worker and host and survives restarts.
     """
-    keep_until = _dt(now + NO_EXP_MEMORY_SECONDS if exp is None else exp + KEPT_AFTER_EXP_SECONDS)
+    keep_until = from_timestamp(
+        now + NO_EXP_MEMORY_SECONDS if exp is None else exp + KEPT_AFTER_EXP_SECONDS
+    )
     digest = _digest(jti)
     _sweep(now)
     try:
@@ -36,14 +39,14 @@ def consume_jti(*, jti: str, exp: float | None, now: float) -> None:
             UsedJti.objects.create(jti=digest, expires_at=keep_until)
     except IntegrityError:
         # A record past its time that no sweep has removed yet counts as none.
-        reused = UsedJti.objects.filter(jti=digest, expires_at__lt=_dt(now))
+        reused = UsedJti.objects.filter(jti=digest, expires_at__lt=from_timestamp(now))
         if not reused.update(expires_at=keep_until):
             raise TokenReplayed(f"jti {jti[:80]!r} was already used") from None
 
 
 def is_jti_used(*, jti: str, now: float) -> bool:
     """Whether consume_jti would refuse `jti` now. Reads the store only (the token tester)."""
-    return UsedJti.objects.filter(jti=_digest(jti), expires_at__gte=_dt(now)).exists()
+    return UsedJti.objects.filter(jti=_digest(jti), expires_at__gte=from_timestamp(now)).exists()
 
 
 def _sweep(now: float) -> None:
@@ -51,7 +54,7 @@ def _sweep(now: float) -> None:
     skipped, not waited for (PostgreSQL), so concurrent logins never queue or deadlock here."""
     stale = list(
         UsedJti.objects.select_for_update(skip_locked=True)
-        .filter(expires_at__lt=_dt(now))
+        .filter(expires_at__lt=from_timestamp(now))
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     if stale:
@@ -61,7 +64,3 @@ def _sweep(now: float) -> None:
 def _digest(jti: str) -> str:
     # A jti may be any length or content; the store keeps a fixed-size digest.
     return hashlib.sha256(jti.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _dt(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=UTC)
