@@ -26,7 +26,9 @@ def stream_route(path: str):
     """The handler for `path`, or None for a page (Django)."""
     if not path.startswith(_prefixes):  # nearly every request: pages
         return None
-    return next(route for prefix, route in _routes.items() if path.startswith(prefix))
+    for prefix, route in _routes.items():
+        if path.startswith(prefix):
+            return route
 
 
 def on_shutdown(hook) -> None:
