@@ -40,7 +40,8 @@ from parley.accounts.models import CreatedVia
 user = services.create_user(email="bench@example.com", created_via=CreatedVia.ADMIN)
 # Log in the way a person does: a one-time login link, which sets the session cookie.
 link = create_login_link(user=user, created_by="bench")
-client = Client()
+# The public host: ALLOWED_HOSTS refuses the test client's default "testserver".
+client = Client(HTTP_HOST=settings.PUBLIC_URL.split("://", 1)[1])
 response = client.get(link.removeprefix(settings.PUBLIC_URL))
 assert response.status_code == 302, response.status_code
 # One page view, as a browser makes after logging in: it also receives the CSRF cookie,

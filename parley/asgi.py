@@ -1,173 +1,34 @@
 """The thin ASGI entry granian serves (DESIGN §1).
 
-Long-lived streams (chat SSE, later) go to native async handlers registered in
-ASYNC_ROUTES; every other request goes to Django's WSGI application in a thread pool
-(PagesBridge below), which is several times faster for ordinary pages than Django's own
-ASGI handler. Figures: bench/README.md.
+Paths an app registered as a stream route (parley/web/streams.py, filled by each app's
+`streaming` module) go to native async handlers; every other request goes to Django's WSGI
+application through PagesBridge (parley/web/wsgi_bridge.py), several times faster for
+ordinary pages than Django's own ASGI handler. Figures: bench/README.md.
 """
 
-import asyncio
-import contextvars
-import io
 import logging
 import os
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-
-from a2wsgi.wsgi import build_environ
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
 
+from django.utils.module_loading import autodiscover_modules  # noqa: E402
+
 from parley.web.access_log import access_line  # noqa: E402
-from parley.wsgi import application as django_wsgi  # noqa: E402
+from parley.web.streams import shut_down, stream_route  # noqa: E402
+from parley.web.wsgi_bridge import PagesBridge  # noqa: E402
+from parley.wsgi import application as django_wsgi  # noqa: E402  (sets Django up)
 
+autodiscover_modules("streaming")  # every app's stream routes, e.g. parley/chat/streaming.py
 access_log = logging.getLogger("parley.access")
-
-# path prefix -> async ASGI callable; filled in by the apps that stream.
-ASYNC_ROUTES: dict[str, object] = {}
-
-# Django is set up by now (parley.wsgi above), so the handlers may import models.
-from parley.chat.providers import close_clients  # noqa: E402
-from parley.chat.stream import chat_stream  # noqa: E402
-from parley.ops.metrics import track_stream  # noqa: E402
-from parley.web.proxy import guard_stream  # noqa: E402
-
-ASYNC_ROUTES["/chat/stream/"] = chat_stream
-
-# Request bodies above this size are spooled to a temporary file (as Django's ASGI handler
-# does with FILE_UPLOAD_MAX_MEMORY_SIZE).
-BODY_IN_MEMORY = 2_621_440
-FILE_BLOCK = 64 * 1024
-
-
-class PagesBridge:
-    """Runs the WSGI app for one request in one trip to a worker thread.
-
-    a2wsgi (used before) makes the worker thread wait for the event loop on every
-    start_response and every body chunk: three or more cross-thread round trips per page,
-    each a fight for the GIL with the other workers; that cost more than the Django work
-    of a simple page. Here the body is read on the loop first, the thread runs the app and
-    joins an ordinary response's body, and the loop sends it. Streaming responses (files,
-    StreamingHttpResponse) are sent chunk by chunk from that same thread, as a2wsgi did,
-    so they never sit whole in memory.
-    """
-
-    def __init__(self, app, threads: int):
-        self.app = app
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pages")
-
-    async def __call__(self, scope, receive, send):
-        body = await _read_body(receive)
-        if body is None:  # the client went away before sending its request body
-            return
-        loop = asyncio.get_running_loop()
-        environ = build_environ(scope, body)
-        context = contextvars.copy_context()
-        result = await loop.run_in_executor(
-            self.executor, context.run, self._run, environ, send, loop
-        )
-        if result is not None:
-            status, headers, content = result
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": content})
-
-    def _run(self, environ, send, loop):
-        """In a worker thread: the whole WSGI call, including close() (which fires
-        request_finished, so Django tidies this thread's DB connection here)."""
-        started = []
-        written = []
-
-        def start_response(status, headers, exc_info=None):
-            started[:] = [status, headers]
-            return written.append
-
-        response = self.app(environ, start_response)
-        try:
-            streaming = getattr(response, "streaming", None)
-            if streaming is False or isinstance(response, list | tuple):
-                content = b"".join(written) + b"".join(response)
-                return _status(started), _headers(started), content
-
-            # Streaming: hand each chunk to the loop and wait, so a slow client slows the
-            # producer instead of filling memory.
-            def push(message):
-                asyncio.run_coroutine_threadsafe(send(message), loop).result()
-
-            if getattr(response, "file_to_stream", None) is not None:
-                response.block_size = max(getattr(response, "block_size", 0), FILE_BLOCK)
-            push({"type": "http.response.start", "status": _status(started),
-                  "headers": _headers(started)})  # fmt: skip
-            for chunks in (written, response):
-                for chunk in chunks:
-                    if chunk:
-                        push({"type": "http.response.body", "body": chunk, "more_body": True})
-            push({"type": "http.response.body", "body": b""})
-            return None
-        finally:
-            close = getattr(response, "close", None)
-            if close is not None:
-                close()
-
-
-def _status(started) -> int:
-    return int(started[0].split(" ", 1)[0])
-
-
-def _headers(started) -> list[tuple[bytes, bytes]]:
-    # Django's Set-Cookie values start with a space (cookie.output(header="")); strict
-    # servers such as uvicorn/h11 refuse that, so send every value trimmed.
-    return [
-        (name.lower().encode("latin-1"), value.strip().encode("latin-1"))
-        for name, value in started[1]
-    ]
-
-
-async def _read_body(receive):
-    """The whole request body as a file, or None if the client disconnected."""
-    message = await receive()
-    if message["type"] == "http.disconnect":
-        return None
-    if not message.get("more_body", False):  # nearly every request: one message
-        return io.BytesIO(message.get("body", b""))
-    body = tempfile.SpooledTemporaryFile(max_size=BODY_IN_MEMORY)
-    body.write(message.get("body", b""))
-    while message.get("more_body", False):
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            body.close()
-            return None
-        body.write(message.get("body", b""))
-    body.seek(0)
-    return body
-
-
 pages = PagesBridge(django_wsgi, threads=int(os.environ.get("PARLEY_WSGI_THREADS", "8")))
-
-
-async def _lifespan(receive, send):
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await close_clients()
-            await send({"type": "lifespan.shutdown.complete"})
-            return
 
 
 async def application(scope, receive, send):
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
         return
-    handler = pages
-    path = scope.get("path", "")
-    for prefix, route in ASYNC_ROUTES.items():
-        if path.startswith(prefix):
-            # Django's middleware never sees these: its host check and forwarded-header
-            # rule come along (parley/web/proxy.py); track_stream counts open streams.
-            handler = track_stream(guard_stream(route))
-            break
+    handler = stream_route(scope.get("path", "")) or pages
     if scope["type"] != "http":
         if handler is pages:  # websockets: none served yet
             if scope["type"] == "websocket":
@@ -193,3 +54,14 @@ async def application(scope, receive, send):
     finally:
         milliseconds = (time.perf_counter() - started) * 1000
         access_log.info(access_line(scope, status=status, milliseconds=milliseconds))
+
+
+async def _lifespan(receive, send):
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await shut_down()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -198,7 +198,7 @@ elif _ONE_PROCESS:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # Rate limits count in the cache: in each worker's memory every worker would allow the
-    # limit anew. A table (made wherever Parley migrates, parley/cli.py) is shared by all.
+    # limit anew. A table (made wherever Parley migrates, parley/cli/base.py) is shared by all.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -288,7 +288,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
-        # The access log line is scrubbed where it is made (parley/asgi.py); no second pass.
+        # The access line is scrubbed where it is made (parley/web/access_log.py): no second pass.
         "access": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env.str("PARLEY_LOG_LEVEL", default="INFO")},

@@ -33,3 +33,9 @@ def search_users(
     if last_login_method:
         users = users.filter(last_login_method=last_login_method)
     return users
+
+
+def list_users() -> QuerySet[User]:
+    """Every user, oldest first, email signups still awaiting their code included: the
+    operator's full view (`parley users list`)."""
+    return search_users(include_unconfirmed=True).order_by("created_at", "id")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 
 from parley.external_auth.models import JwtSettings
+from parley.times import UNIT_SECONDS, split_duration
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -22,9 +23,11 @@ LINK_LIFETIME_CHOICES = [
     (str(DAY), "24 hours"),
     (str(7 * DAY), "7 days"),
 ]
-UNIT_CHOICES = [("minutes", "minutes"), ("hours", "hours"), ("days", "days")]
-WINDOW_UNIT_CHOICES = [("seconds", "seconds"), ("minutes", "minutes"), ("hours", "hours")]
-UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": HOUR, "days": DAY}
+# The units each duration's <select> offers; a stored value shows in the largest that fits.
+LONG_UNITS = ("days", "hours", "minutes")
+WINDOW_UNITS = ("hours", "minutes", "seconds")
+UNIT_CHOICES = [(unit, unit) for unit in reversed(LONG_UNITS)]
+WINDOW_UNIT_CHOICES = [(unit, unit) for unit in reversed(WINDOW_UNITS)]
 # Each duration: (smallest, largest) in seconds, and what the form says when out of range.
 DURATION_RANGES = {
     "max_lifetime": (60, MAX_DURATION_SECONDS, "between 1 minute and 365 days"),
@@ -84,19 +87,6 @@ def _unit_select(choices, label: str) -> forms.ChoiceField:
     return forms.ChoiceField(choices=choices, widget=forms.Select(attrs={"aria-label": label}))
 
 
-def _split_duration(
-    seconds: int | None, units: tuple[str, ...] = ("days", "hours", "minutes")
-) -> tuple[int | None, str]:
-    """Seconds as the largest whole unit of `units`, for showing a stored duration."""
-    if seconds is None:
-        return None, "hours"
-    for unit in units:
-        if seconds % UNIT_SECONDS[unit] == 0:
-            return seconds // UNIT_SECONDS[unit], unit
-    smallest = units[-1]
-    return max(seconds // UNIT_SECONDS[smallest], 1), smallest
-
-
 class JwksUrlForm(forms.Form):
     # Checked by services.set_jwks_url (https only, no credentials, public addresses unless
     # allow_private_network); empty clears it.
@@ -132,11 +122,11 @@ class PolicyForm(forms.Form):
 
     @classmethod
     def initial_from(cls, row: JwtSettings) -> dict:
-        lifetime, lifetime_unit = _split_duration(row.max_lifetime_seconds)
-        session, session_unit = _split_duration(row.session_max_age_seconds)
-        window, window_unit = _split_duration(
-            row.failure_window_seconds, units=("hours", "minutes", "seconds")
-        )
+        lifetime, lifetime_unit = (None, "hours")  # no maximum: an empty box
+        if row.max_lifetime_seconds is not None:
+            lifetime, lifetime_unit = split_duration(row.max_lifetime_seconds, units=LONG_UNITS)
+        session, session_unit = split_duration(row.session_max_age_seconds, units=LONG_UNITS)
+        window, window_unit = split_duration(row.failure_window_seconds, units=WINDOW_UNITS)
         return {
             "leeway_seconds": row.leeway_seconds,
             "require_exp": row.require_exp,

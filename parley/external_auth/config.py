@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.db import connection, models
 
-from parley.timestamps import from_timestamp
+from parley.times import from_timestamp
 
 from .jwks import JwksSource
 from .keys import VerificationKeys, load_verification_keys

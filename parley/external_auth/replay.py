@@ -5,7 +5,7 @@ import hashlib
 
 from django.db import IntegrityError, transaction
 
-from parley.timestamps import from_timestamp
+from parley.times import from_timestamp
 
 from .errors import TokenReplayed
 from .models import UsedJti

@@ -45,7 +45,7 @@ def test_post_bodies_reach_django(size):
 
 
 def test_header_values_are_sent_without_surrounding_spaces():
-    from parley.asgi import _headers
+    from parley.web.wsgi_bridge import _headers
 
     headers = _headers(["200 OK", [("Set-Cookie", " a=b; Path=/"), ("X-Test", "v")]])
     assert headers == [(b"set-cookie", b"a=b; Path=/"), (b"x-test", b"v")]

@@ -3,15 +3,13 @@
 import argparse
 import getpass
 import json
-import re
 import sys
 from datetime import timedelta
 
-from parley.cli import CommandError, migrate_database
+from parley.cli.base import CommandError, Parser, migrate_database
+from parley.times import format_duration, parse_duration
 
 DEFAULT_MINT_LIFETIME = timedelta(days=7)
-_DURATION = re.compile(r"^(\d+)([smhd]?)$")
-_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _SWITCHES = {"on": True, "off": False}
 _UNSET = object()  # a policy flag not given; None is a value (--max-lifetime none)
 # (flag, JwtSettings field, how the flag's text becomes the field's value, metavar)
@@ -47,22 +45,12 @@ _RISKY_SWITCHES = {
 }
 
 
-def parse_duration(text: str) -> timedelta:
-    """'90s', '30m', '24h', '7d' (or plain seconds) → timedelta."""
-    match = _DURATION.match(text.strip().lower())
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 30m, 24h or 7d")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS.get(match.group(2), 1))
-
-
-def format_duration(seconds: int | None) -> str:
-    """Seconds in the largest whole unit, as the flags take them: 300 → '5m'."""
-    if seconds is None:
-        return "none"
-    for unit, size in _UNIT_SECONDS.items():
-        if seconds and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return "0s"
+def duration(text: str) -> timedelta:
+    """A duration flag's value; argparse prints the message of an ArgumentTypeError."""
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _policy_value(kind: str):
@@ -80,14 +68,14 @@ def _policy_value(kind: str):
             return int(lowered)
         if kind == "duration or none" and lowered == "none":
             return None
-        return int(parse_duration(text).total_seconds())
+        return int(duration(text).total_seconds())
 
     return parse
 
 
-def add_jwt_commands(sub) -> None:
+def add_commands(sub) -> None:
     jwt = sub.add_parser("jwt", help="External Authentication (JWT): switch, secrets, policy")
-    jwt_sub = jwt.add_subparsers(dest="jwt_action", required=True, parser_class=type(jwt))
+    jwt_sub = jwt.add_subparsers(dest="jwt_action", required=True, parser_class=Parser)
     enable = jwt_sub.add_parser("enable", help="switch JWT login on; prints the secret (last line)")
     enable.set_defaults(jwt_command=_enable)
     jwt_sub.add_parser("disable", help="switch JWT login off").set_defaults(jwt_command=_disable)
@@ -96,10 +84,10 @@ def add_jwt_commands(sub) -> None:
     secret.add_argument(
         "--set", metavar="-", help="read a new secret from standard input ('-') and make it current"
     )
-    secret.add_argument("--grace", type=parse_duration, help="with --set: old secret's grace")
+    secret.add_argument("--grace", type=duration, help="with --set: old secret's grace")
     rotate = jwt_sub.add_parser("rotate", help="new secret; the old one works for --grace")
     rotate.add_argument(
-        "--grace", type=parse_duration, default="24h", help="e.g. 0m, 30m, 24h, 7d (default 24h)"
+        "--grace", type=duration, default="24h", help="e.g. 0m, 30m, 24h, 7d (default 24h)"
     )
     rotate.set_defaults(jwt_command=_rotate)
     revoke = jwt_sub.add_parser("revoke-previous", help="end every previous secret's grace now")
@@ -119,15 +107,15 @@ def add_jwt_commands(sub) -> None:
     mint.add_argument("--user-email", help="email of the --user-id user")
     mint.add_argument(
         "--expires",
-        type=parse_duration,
+        type=duration,
         help="lifetime, e.g. 10m or 24h (default 7d, or the policy's maximum if shorter)",
     )
     mint.add_argument("--link", action="store_true", help="print a login URL, not the code")
     mint.set_defaults(jwt_command=_mint)
-    jwt.set_defaults(func=cmd_jwt)
+    jwt.set_defaults(func=jwt_command)
 
 
-def cmd_jwt(args) -> None:
+def jwt_command(args) -> None:
     migrate_database()
     args.jwt_command(args)
 
