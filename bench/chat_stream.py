@@ -54,7 +54,7 @@ provider = catalogue.save_provider(provider=None, name="Fake", base_url=provider
 model = provider.models.get()
 catalogue.set_default_model(model=model)
 user = accounts.create_user(email="bench@example.com", created_via=CreatedVia.ADMIN)
-client = Client()
+client = Client(HTTP_HOST=settings.PUBLIC_URL.split("://", 1)[1])
 client.get(create_login_link(user=user, created_by="bench").removeprefix(settings.PUBLIC_URL))
 page = client.get("/").content.decode()
 token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
