@@ -10,7 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from parley.chat.models import Message, MessageStatus
 from parley.chat.tests.fake_provider import GranianThread
+from parley.tests.polling import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
@@ -77,6 +79,10 @@ def test_stop_keeps_the_partial_answer(chat_page, make_user, monkeypatch):
     page.get_by_role("button", name="Stop").click()
     expect(page.locator(".msg-assistant")).to_have_attribute("data-status", "stopped")
     expect(page.get_by_text("Stopped — this answer is incomplete.")).to_be_visible()
-    page.wait_for_timeout(500)
+    # The server notices the closed stream on its own time; reload once it has saved it.
+    wait_until(
+        lambda: Message.objects.filter(role="assistant", status=MessageStatus.STOPPED).exists(),
+        what="the stopped answer saved",
+    )
     page.reload()
     expect(page.get_by_text("Stopped — this answer is incomplete.")).to_be_visible()

@@ -41,12 +41,11 @@ def _login(page, user):
 def test_the_guard_notices_an_inline_script(guarded, csp_violations):
     response = guarded.goto("/accounts/login/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    guarded.evaluate(
-        "() => { const s = document.createElement('script');"
-        " s.textContent = 'window.ran = true'; document.body.append(s); }"
-    )
-    expect(guarded.locator("body")).to_be_visible()
-    guarded.wait_for_timeout(200)
+    with guarded.expect_console_message(lambda message: "script-src" in message.text):
+        guarded.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.ran = true'; document.body.append(s); }"
+        )
     assert guarded.evaluate("window.ran") is None
     assert any("script-src" in text for text in csp_violations.seen)
 
