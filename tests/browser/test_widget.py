@@ -8,9 +8,7 @@ the widget frame at `127.0.0.1:<parley port>` is cross-site, as on a real custom
 import http.server
 import json
 import threading
-import time
 
-import jwt
 import pytest
 from playwright.sync_api import expect
 
@@ -105,21 +103,6 @@ def context(blocking_browser):
     context.set_default_timeout(15_000)
     yield context
     context.close()
-
-
-@pytest.fixture
-def secret(db):
-    from parley.external_auth import services
-
-    return services.enable_jwt()
-
-
-@pytest.fixture
-def mint(secret):
-    def make(payload, *, expires_in=600):
-        return jwt.encode({**payload, "exp": int(time.time()) + expires_in}, secret, "HS256")
-
-    return make
 
 
 @pytest.fixture
