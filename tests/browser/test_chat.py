@@ -30,16 +30,9 @@ def chat_page(browser, transactional_db):
         context.close()
 
 
-def _login(page, user):
-    from parley.accounts.login_links import create_login_link
-
-    path = create_login_link(user=user, created_by="test").split("/login/link/", 1)[1]
-    page.goto(f"/login/link/{path}")
-
-
-def test_chat_with_the_demo_model_end_to_end(chat_page, make_user):
+def test_chat_with_the_demo_model_end_to_end(chat_page, make_user, log_in):
     page = chat_page
-    _login(page, make_user(email="casey@example.com", metadata={"name": "Casey"}))
+    log_in(page, make_user(email="casey@example.com", metadata={"name": "Casey"}))
     expect(page.get_by_role("heading", name="Welcome, Casey")).to_be_visible()
     expect(page.locator("#model-picker")).to_have_value(re.compile(r"\d+"))
     expect(page.locator("#model-picker option:checked")).to_have_text("Demo model (offline)")
@@ -67,12 +60,12 @@ def test_chat_with_the_demo_model_end_to_end(chat_page, make_user):
     expect(page.locator(".msg-user .bubble")).to_contain_text("Tell me about")
 
 
-def test_stop_keeps_the_partial_answer(chat_page, make_user, monkeypatch):
+def test_stop_keeps_the_partial_answer(chat_page, make_user, monkeypatch, log_in):
     from parley.chat import demo
 
     monkeypatch.setattr(demo, "WORD_DELAY", 0.2)
     page = chat_page
-    _login(page, make_user())
+    log_in(page, make_user())
     page.get_by_label("Message").fill("Go slowly")
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".msg-assistant .md")).to_contain_text("demo", timeout=10_000)

@@ -13,17 +13,16 @@ from parley.audit.models import AuthEvent
 from parley.external_auth import login as login_module
 from parley.external_auth import services
 from parley.ops.tests.redis_process import RedisProcess
+from parley.tests.serving import REDIS_URL
 
 from .factories import url_login
-
-SHARED_REDIS = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(params=["local cache", "redis"])
 def cache_kind(request, use_redis):
     """Each test runs on the embedded default and with REDIS_URL set."""
     if request.param == "redis":
-        use_redis(SHARED_REDIS)
+        use_redis(REDIS_URL)
     return request.param
 
 
