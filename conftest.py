@@ -28,7 +28,43 @@ def admin_user(make_user):
 
 
 @pytest.fixture
+def secret(db):
+    """External Authentication switched on; returns the instance secret."""
+    from parley.external_auth import services
+
+    return services.enable_jwt()
+
+
+@pytest.fixture
+def mint(secret):
+    """Signs an externalAuthCode with the instance secret, as an integrator would."""
+    import time
+
+    import jwt
+
+    instance_secret = secret
+
+    def make(payload, *, secret=None, expires_in=600):
+        payload = dict(payload)
+        if expires_in is not None and "exp" not in payload:
+            payload["exp"] = int(time.time()) + expires_in
+        return jwt.encode(payload, secret or instance_secret, algorithm="HS256")
+
+    return make
+
+
+@pytest.fixture
 def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def strict_admin_client(admin_user):
+    """An admin's client whose requests are CSRF-checked as a browser's are."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
     return client
 
@@ -39,6 +75,48 @@ def member_client(client, make_user):
     client.force_login(member)
     client.user = member
     return client
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    """An empty cache around the test: allauth keeps its rate limits there, and every test
+    client comes from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def fake_provider():
+    """The fake OpenAI-compatible server (parley/chat/tests/fake_provider.py); `.app` is it."""
+    from parley.chat.tests.fake_provider import FakeProvider, ServerThread
+
+    app = FakeProvider()
+    with ServerThread(app) as server:
+        server.app = app
+        yield server
+
+
+@pytest.fixture
+def make_provider(db, fake_provider):
+    """A saved provider, on the fake provider unless `base_url` says otherwise; for GET
+    /models the fake picks its answer by the key."""
+    from parley.chat import catalogue
+    from parley.chat.tests.fake_provider import GOOD_KEY
+
+    def make(*, key=GOOD_KEY, base_url=None, names=("normal", "gpt-typo"), timeout=5):
+        return catalogue.save_provider(
+            provider=None,
+            name="Fake AI",
+            base_url=base_url or fake_provider.url + "/v1",
+            api_key=key,
+            timeout_seconds=timeout,
+            model_names=list(names),
+        )
+
+    return make
 
 
 @pytest.fixture

@@ -249,6 +249,16 @@ def reactivate_user(*, user: User) -> User:
 
 def delete_user(*, user: User) -> None:
     with transaction.atomic():
+        # Every active admin's row, locked in one order: two admins deleting each other at
+        # once must not both still see the other (a lock on one's own row would not do).
+        list(
+            User.objects.select_for_update()
+            .filter(role=Role.ADMIN, status=Status.ACTIVE)
+            .order_by("pk")
+        )
+        user = User.objects.select_for_update().filter(pk=user.pk).first()
+        if user is None:
+            return
         if user.role == Role.ADMIN and user.status == Status.ACTIVE:
             _require_another_admin(user)
         User.objects.filter(pk=user.pk).delete()

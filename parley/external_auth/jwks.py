@@ -2,11 +2,13 @@
 fetched with a timeout and a size cap, never from the server's private network unless the
 admin allows it, never following a redirect to another host, cached in the shared cache,
 and refetched for an unknown `kid` at most once a minute so random kids cannot flood the key
-source; each JWK becomes a VerifyingKey only if it is a public signature key."""
+source; each JWK becomes a VerifyingKey only if it is a public signature key. While the URL
+fails, the last good key set goes on serving for a bounded time."""
 
 import hashlib
 import json
 import logging
+import time
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -36,6 +38,10 @@ _JWK_LOADERS = {
     "EC": ECAlgorithm.from_jwk,
     "OKP": OKPAlgorithm.from_jwk,
 }
+# How long after its last good fetch a key set still serves while the URL fails: an outage
+# of the issuer's key server does not lock everyone out at once, and a key the issuer
+# withdrew cannot be kept alive for longer by blocking the fetch.
+STALE_SECONDS = 6 * 3600
 
 
 class JwksUnavailable(Exception):
@@ -96,6 +102,7 @@ class JwksSource:
         digest = hashlib.sha256(f"{allow_private_network}:{url}".encode()).hexdigest()[:32]
         self._cache_key = f"jwks:{digest}"
         self._refetch_key = f"jwks-refetch:{digest}"
+        self._last_good_key = f"jwks-last-good:{digest}"
 
     def keys_for(self, kid: str | None) -> Sequence[VerifyingKey]:
         jwks = cache.get(self._cache_key)
@@ -116,9 +123,30 @@ class JwksSource:
             log.warning("JWKS refused: %s", refused)
             raise KeySourceUnavailable(str(refused)) from None
         except (JwksUnavailable, KeyRejected) as problem:
-            log.warning("JWKS unavailable: %s", problem)
-            return cache.get(self._cache_key) or []
+            return self._last_good(problem)
         cache.set(self._cache_key, jwks, timeout=CACHE_SECONDS)
+        cache.set(self._last_good_key, (time.time(), jwks), timeout=STALE_SECONDS)
+        return jwks
+
+    def _last_good(self, problem: Exception) -> list[dict]:
+        current = cache.get(self._cache_key)
+        if current is not None:  # an unknown kid's refetch failed: the cached set still holds
+            log.warning("JWKS unavailable: %s", problem)
+            return current
+        fetched_at, jwks = cache.get(self._last_good_key) or (0.0, [])
+        left = fetched_at + STALE_SECONDS - time.time()
+        if left <= 0:
+            reason = f"key set unavailable ({problem}), none fetched in the last {STALE_SECONDS}s"
+            log.warning("JWKS %s", reason)
+            raise KeySourceUnavailable(reason)  # the failed login's audit detail says why
+        log.warning(
+            "JWKS unavailable: %s; serving the key set fetched %ds ago (stale, for %ds more)",
+            problem,
+            time.time() - fetched_at,
+            left,
+        )
+        # Look again at most once a minute meanwhile, not at every login.
+        cache.set(self._cache_key, jwks, timeout=min(REFETCH_INTERVAL_SECONDS, left))
         return jwks
 
     def _keys(self, jwks: list[dict]) -> list[VerifyingKey]:

@@ -1,4 +1,4 @@
-"""Start a real `parley serve` (granian) in a subprocess for end-to-end tests."""
+"""`parley` for end-to-end tests: its CLI, and a real `parley serve` (granian) in a subprocess."""
 
 import contextlib
 import json
@@ -15,7 +15,10 @@ import psycopg
 import pytest
 
 PARLEY = Path(sys.executable).with_name("parley")
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# The PostgreSQL server (no database in the URL) and the Redis database the tests use:
+# scripts/test exports the ones it found answering or started; else the usual local ports.
+POSTGRES_URL = os.environ.get("PARLEY_TEST_POSTGRES_URL") or "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def free_port() -> int:
@@ -38,6 +41,19 @@ def run_cli(env: dict, *argv: str) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def assert_one_line_error(code, err):
+    """A CLI failure as the README promises: non-zero, one line on stderr, no traceback."""
+    assert code != 0
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+
+
+def jwt_users(env: dict) -> list[dict]:
+    """The users External Authentication created (not the first-start admin)."""
+    users = json.loads(run_cli(env, "users", "list", "--json"))
+    return [user for user in users if user["created_via"] == "jwt"]
 
 
 @contextlib.contextmanager
@@ -73,14 +89,15 @@ def serving(env: dict, log: Path, *, workers: int = 1):
 
 @contextlib.contextmanager
 def postgres_database():
-    """A fresh PostgreSQL database on the local server; dropped afterwards."""
+    """A fresh PostgreSQL database on the test server (POSTGRES_URL); dropped afterwards."""
     name = f"parley_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+    server = POSTGRES_URL.rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+        yield f"{server}/{name}"
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

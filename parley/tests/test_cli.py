@@ -11,6 +11,7 @@ import pytest
 from parley.accounts import services
 from parley.accounts.models import Role
 from parley.cli import main
+from parley.tests.serving import assert_one_line_error
 
 PARLEY = Path(sys.executable).with_name("parley")
 
@@ -19,12 +20,6 @@ def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def assert_one_line_error(code, err):
-    assert code != 0
-    assert len(err.strip().splitlines()) == 1, err
-    assert "Traceback" not in err
 
 
 def test_seats_prints_used_over_limit(db, capsys, make_user):

@@ -13,6 +13,7 @@ from parley.accounts import services as accounts
 from parley.audit.models import AuthEvent
 from parley.cli import main
 from parley.external_auth import services
+from parley.tests.serving import assert_one_line_error
 
 STRONG = "Vq7-Xc9_Lp2mZr8Tn4Wk6Yb1Hd3Fg5Js"
 
@@ -21,12 +22,6 @@ def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def assert_one_line_error(code, err):
-    assert code != 0
-    assert len(err.strip().splitlines()) == 1, err
-    assert "Traceback" not in err
 
 
 def login(code: str) -> tuple[int, str | None]:

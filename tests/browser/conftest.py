@@ -53,18 +53,26 @@ def page(browser, live_server):
     context.close()
 
 
+def follow_login_link(page, user, base_url=""):
+    """Log `page` in as `user` through a real one-time login link (on its context's base URL
+    unless `base_url` says otherwise)."""
+    from parley.accounts.login_links import create_login_link
+
+    path = create_login_link(user=user, created_by="test").split("/login/link/", 1)[1]
+    page.goto(f"{base_url}/login/link/{path}")
+    return page
+
+
 @pytest.fixture
 def login_as(page, live_server):
     """Log the browser in as `user` through a real one-time login link."""
-    from parley.accounts.login_links import create_login_link
+    return lambda user: follow_login_link(page, user, live_server.url)
 
-    def login(user):
-        url = create_login_link(user=user, created_by="test")
-        path = url.split("/login/link/", 1)[1]
-        page.goto(f"{live_server.url}/login/link/{path}")
-        return page
 
-    return login
+@pytest.fixture
+def log_in():
+    """follow_login_link, for tests whose page is on a server of their own."""
+    return follow_login_link
 
 
 class CspViolations:

@@ -10,7 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from parley.chat.models import Message, MessageStatus
 from parley.chat.tests.fake_provider import GranianThread
+from parley.tests.polling import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
@@ -28,16 +30,9 @@ def chat_page(browser, transactional_db):
         context.close()
 
 
-def _login(page, user):
-    from parley.accounts.login_links import create_login_link
-
-    path = create_login_link(user=user, created_by="test").split("/login/link/", 1)[1]
-    page.goto(f"/login/link/{path}")
-
-
-def test_chat_with_the_demo_model_end_to_end(chat_page, make_user):
+def test_chat_with_the_demo_model_end_to_end(chat_page, make_user, log_in):
     page = chat_page
-    _login(page, make_user(email="casey@example.com", metadata={"name": "Casey"}))
+    log_in(page, make_user(email="casey@example.com", metadata={"name": "Casey"}))
     expect(page.get_by_role("heading", name="Welcome, Casey")).to_be_visible()
     expect(page.locator("#model-picker")).to_have_value(re.compile(r"\d+"))
     expect(page.locator("#model-picker option:checked")).to_have_text("Demo model (offline)")
@@ -65,18 +60,22 @@ def test_chat_with_the_demo_model_end_to_end(chat_page, make_user):
     expect(page.locator(".msg-user .bubble")).to_contain_text("Tell me about")
 
 
-def test_stop_keeps_the_partial_answer(chat_page, make_user, monkeypatch):
+def test_stop_keeps_the_partial_answer(chat_page, make_user, monkeypatch, log_in):
     from parley.chat import demo
 
     monkeypatch.setattr(demo, "WORD_DELAY", 0.2)
     page = chat_page
-    _login(page, make_user())
+    log_in(page, make_user())
     page.get_by_label("Message").fill("Go slowly")
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".msg-assistant .md")).to_contain_text("demo", timeout=10_000)
     page.get_by_role("button", name="Stop").click()
     expect(page.locator(".msg-assistant")).to_have_attribute("data-status", "stopped")
     expect(page.get_by_text("Stopped — this answer is incomplete.")).to_be_visible()
-    page.wait_for_timeout(500)
+    # The server notices the closed stream on its own time; reload once it has saved it.
+    wait_until(
+        lambda: Message.objects.filter(role="assistant", status=MessageStatus.STOPPED).exists(),
+        what="the stopped answer saved",
+    )
     page.reload()
     expect(page.get_by_text("Stopped — this answer is incomplete.")).to_be_visible()

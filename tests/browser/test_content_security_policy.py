@@ -31,22 +31,14 @@ def guarded(browser, server, csp_violations):
     context.close()
 
 
-def _login(page, user):
-    from parley.accounts.login_links import create_login_link
-
-    path = create_login_link(user=user, created_by="test").split("/login/link/", 1)[1]
-    page.goto(f"/login/link/{path}")
-
-
 def test_the_guard_notices_an_inline_script(guarded, csp_violations):
     response = guarded.goto("/accounts/login/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    guarded.evaluate(
-        "() => { const s = document.createElement('script');"
-        " s.textContent = 'window.ran = true'; document.body.append(s); }"
-    )
-    expect(guarded.locator("body")).to_be_visible()
-    guarded.wait_for_timeout(200)
+    with guarded.expect_console_message(lambda message: "script-src" in message.text):
+        guarded.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.ran = true'; document.body.append(s); }"
+        )
     assert guarded.evaluate("window.ran") is None
     assert any("script-src" in text for text in csp_violations.seen)
 
@@ -61,8 +53,8 @@ def test_the_login_page_works_under_the_policy(guarded, csp_violations, make_use
     assert csp_violations.seen == []
 
 
-def test_chat_streams_an_answer_under_the_policy(guarded, csp_violations, make_user):
-    _login(guarded, make_user(email="casey@example.com", metadata={"name": "Casey"}))
+def test_chat_streams_an_answer_under_the_policy(guarded, csp_violations, make_user, log_in):
+    log_in(guarded, make_user(email="casey@example.com", metadata={"name": "Casey"}))
     expect(guarded.get_by_role("heading", name="Welcome, Casey")).to_be_visible()
     guarded.get_by_label("Message").fill("Show me some code")
     guarded.get_by_label("Message").press("Enter")
@@ -73,11 +65,11 @@ def test_chat_streams_an_answer_under_the_policy(guarded, csp_violations, make_u
     assert csp_violations.seen == []
 
 
-def test_the_admin_jwt_pages_work_under_the_policy(guarded, csp_violations, admin_user):
+def test_the_admin_jwt_pages_work_under_the_policy(guarded, csp_violations, admin_user, log_in):
     from parley.external_auth import services
 
     secret = services.enable_jwt()
-    _login(guarded, admin_user)
+    log_in(guarded, admin_user)
     guarded.goto("/admin/authentication/jwt/")
     expect(guarded.get_by_role("heading", name="External Authentication (JWT)")).to_be_visible()
     guarded.get_by_role("button", name="Reveal").click()

@@ -9,9 +9,7 @@ import httpx
 import jwt
 import redis
 
-from parley.tests.serving import parley_env, run_cli
-
-SHARED_REDIS = "redis://127.0.0.1:6379/0"
+from parley.tests.serving import REDIS_URL, parley_env, run_cli
 
 
 def host_env(data_dir, **extra):
@@ -42,7 +40,7 @@ def login(base, code, client=None) -> httpx.Response:
 
 
 @contextlib.contextmanager
-def redis_prefix(url=SHARED_REDIS):
+def redis_prefix(url=REDIS_URL):
     """A key prefix of this test's own on the shared Redis; its keys are deleted after."""
     prefix = f"parley-test-{uuid.uuid4().hex[:12]}"
     try:

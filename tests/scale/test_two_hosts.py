@@ -2,13 +2,11 @@
 instance: sessions, one-time jti, the failed-login rate limit, seats and metrics are shared
 (DESIGN §1)."""
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 from scale_helpers import (
-    SHARED_REDIS,
     enable_jwt,
     host_env,
     login,
@@ -17,14 +15,9 @@ from scale_helpers import (
     token,
 )
 
-from parley.tests.serving import postgres_database, run_cli, serving
+from parley.tests.serving import REDIS_URL, jwt_users, postgres_database, run_cli, serving
 
 METRICS_TOKEN = "metrics-token-for-the-test"
-
-
-def jwt_users(env) -> list[dict]:
-    users = json.loads(run_cli(env, "users", "list", "--json"))
-    return [user for user in users if user["created_via"] == "jwt"]
 
 
 @pytest.mark.postgres
@@ -33,7 +26,7 @@ def test_two_servers_on_one_postgres_and_redis_act_as_one_instance(tmp_path):
     with postgres_database() as database_url, redis_prefix() as prefix:
         common = {
             "DATABASE_URL": database_url,
-            "REDIS_URL": SHARED_REDIS,
+            "REDIS_URL": REDIS_URL,
             "PARLEY_CACHE_PREFIX": prefix,
             "PARLEY_SECRET_KEY": new_secret_key(),
             "PARLEY_METRICS_TOKEN": METRICS_TOKEN,

@@ -3,17 +3,11 @@ one busy client cannot lock everyone else out of email login."""
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+
+pytestmark = pytest.mark.usefixtures("behind_proxy", "fresh_rate_limits")
 
 PROXY = "127.0.0.1"  # a trusted proxy (the default PARLEY_TRUSTED_PROXIES)
 LIMIT = 20  # ACCOUNT_RATE_LIMITS["request_login_code"]: 20/m/ip
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits(behind_proxy):
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def request_code(remote_addr, forwarded_for, email):

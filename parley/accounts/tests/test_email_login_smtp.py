@@ -9,9 +9,10 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
-from django.core.cache import cache
 
 from parley.audit.models import AuthEvent
+
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 CODE_IN_MAIL = re.compile(r"^ {4}([A-Z0-9]{4}-[A-Z0-9]{4})\r?$", re.M)
 
@@ -43,13 +44,6 @@ def smtp_inbox(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_login_code_arrives_by_smtp_and_logs_the_person_in(client, make_user, smtp_inbox):

@@ -3,18 +3,16 @@
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from parley.accounts import services
 from parley.accounts.models import CreatedVia, Status
 from parley.errors import SeatLimitReached, ValidationFailed
+from parley.tests.serving import postgres_database
 
 RACE_SCRIPT = Path(__file__).with_name("seat_race.py")
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def test_creating_a_user_takes_a_seat(make_user):
@@ -83,20 +81,9 @@ def test_fifty_concurrent_signups_against_ten_seats_make_ten_users_on_sqlite(tmp
 
 @pytest.mark.postgres
 def test_fifty_concurrent_signups_against_ten_seats_make_ten_users_on_postgres(tmp_path):
-    name = f"parley_seat_race_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        out = _race(
-            {
-                "PARLEY_DATA_DIR": str(tmp_path),
-                "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
-            }
-        )
-        assert out == "created=10 refused=40 users=10 active=10"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as database_url:
+        out = _race({"PARLEY_DATA_DIR": str(tmp_path), "DATABASE_URL": database_url})
+    assert out == "created=10 refused=40 users=10 active=10"
 
 
 def test_email_is_unique_ignoring_case_and_spaces(make_user):

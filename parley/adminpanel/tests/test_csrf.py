@@ -1,18 +1,9 @@
 """Every admin form is protected against cross-site request forgery."""
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 from parley.accounts import services
 from parley.accounts.models import Status
-
-
-@pytest.fixture
-def strict_admin_client(admin_user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(admin_user)
-    return client
 
 
 def test_a_forged_deactivation_is_refused(strict_admin_client, make_user):

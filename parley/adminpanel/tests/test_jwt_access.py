@@ -1,7 +1,6 @@
 """Only admins reach the External Authentication pages, and their forms need a CSRF token."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from parley.external_auth import services
@@ -83,13 +82,6 @@ def test_actions_refuse_get(admin_client):
         if name == "adminpanel:tester":
             continue
         assert admin_client.get(reverse(name, kwargs=kwargs)).status_code == 405, name
-
-
-@pytest.fixture
-def strict_admin_client(admin_user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(admin_user)
-    return client
 
 
 def test_a_forged_switch_on_is_refused(strict_admin_client):

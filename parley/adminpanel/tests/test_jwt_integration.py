@@ -26,11 +26,6 @@ def public_url(settings):
     settings.PUBLIC_URL = PUBLIC_URL
 
 
-@pytest.fixture
-def secret(db):
-    return services.enable_jwt()
-
-
 def test_all_six_languages_are_shown_with_the_instance_url(admin_client):
     html = admin_client.get(INTEGRATION).content.decode()
     for language, library in [

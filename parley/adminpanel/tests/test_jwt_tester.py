@@ -4,21 +4,14 @@ outcome, is never cached, and changes nothing."""
 import time
 
 import jwt
-import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from parley.accounts.models import User
 from parley.audit.models import AuthEvent
-from parley.external_auth import services
 from parley.external_auth.models import UsedJti
 
 TESTER = reverse("adminpanel:tester")
-
-
-@pytest.fixture
-def secret(db):
-    return services.enable_jwt()
 
 
 def test_the_page_offers_a_post_form(admin_client):

@@ -1,37 +1,10 @@
 """Admin panel → Models → Test connection: an admin sees whether a provider can be reached,
 takes the key and lists its models; members cannot run it; the key is never on the page."""
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 
-from parley.chat import catalogue
-from parley.chat.tests.fake_provider import FakeProvider, ServerThread
+from parley.chat.tests.fake_provider import GOOD_KEY
 from parley.tests.serving import free_port
-
-KEY = "sk-live-0123456789abcdefghijklmnop"
-
-
-@pytest.fixture(scope="module")
-def fake_provider():
-    """The chat tests' fake OpenAI-compatible server (parley/chat/tests/fake_provider.py)."""
-    with ServerThread(FakeProvider()) as server:
-        yield server
-
-
-@pytest.fixture
-def make_provider(db, fake_provider):
-    def make(*, key=KEY, base_url=None, names=("normal", "gpt-typo")):
-        return catalogue.save_provider(
-            provider=None,
-            name="Fake AI",
-            base_url=base_url or fake_provider.url + "/v1",
-            api_key=key,
-            timeout_seconds=5,
-            model_names=list(names),
-        )
-
-    return make
 
 
 def _test(client, provider):
@@ -49,7 +22,7 @@ def test_an_admin_testing_a_good_provider_sees_it_reachable_and_which_models_are
     assert '<span class="badge off">Not listed</span><div><code>gpt-typo</code>' in page
     assert "does not name gpt-typo" in page
     assert 'value="Fake AI"' in page  # the provider's form is still there to edit
-    assert KEY not in page
+    assert GOOD_KEY not in page
 
 
 def test_a_wrong_key_shows_the_key_was_refused(admin_client, make_provider):
@@ -64,7 +37,7 @@ def test_an_unreachable_url_shows_it_could_not_be_reached(admin_client, make_pro
     page = _test(admin_client, provider).content.decode()
     assert "outcome-failed" in page
     assert "Could not reach the provider: the connection was refused" in page
-    assert KEY not in page
+    assert GOOD_KEY not in page
 
 
 def test_the_provider_page_and_the_models_list_offer_the_test(admin_client, make_provider):
@@ -80,11 +53,9 @@ def test_members_cannot_test_a_provider(member_client, make_provider):
     assert _test(member_client, make_provider()).status_code == 403
 
 
-def test_the_test_is_a_post_with_a_csrf_token(admin_user, admin_client, make_provider):
+def test_the_test_is_a_post_with_a_csrf_token(admin_client, strict_admin_client, make_provider):
     provider = make_provider()
     assert (
         admin_client.get(reverse("adminpanel:provider_test", args=[provider.pk])).status_code == 405
     )
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(admin_user)
-    assert _test(strict, provider).status_code == 403
+    assert _test(strict_admin_client, provider).status_code == 403

@@ -59,29 +59,6 @@ def anonymous_api(client, db):
     return ApiClient(client, None)
 
 
-@pytest.fixture
-def jwt_secret(db):
-    from parley.external_auth import services
-
-    return services.enable_jwt()
-
-
-@pytest.fixture
-def mint(jwt_secret):
-    """Sign an externalAuthCode with the instance secret (as an integrator would)."""
-    import time
-
-    import jwt
-
-    def make(payload, *, secret=None, expires_in=600):
-        payload = dict(payload)
-        if expires_in is not None and "exp" not in payload:
-            payload["exp"] = int(time.time()) + expires_in
-        return jwt.encode(payload, secret or jwt_secret, algorithm="HS256")
-
-    return make
-
-
 def assert_json_error(response, status: int, code: str):
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]

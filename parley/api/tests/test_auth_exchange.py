@@ -67,7 +67,7 @@ def test_a_refused_code_gives_the_audit_reason_as_code(
     assert not UserToken.objects.exists() and not User.objects.filter(public_id="x").exists()
 
 
-def test_a_forged_or_garbled_code_is_refused(anonymous_api, jwt_secret):
+def test_a_forged_or_garbled_code_is_refused(anonymous_api, secret):
     assert_json_error(exchange(anonymous_api, "not.a.jwt"), 401, "malformed_token")
     assert_json_error(exchange(anonymous_api, ""), 401, "malformed_token")
 
@@ -98,7 +98,7 @@ def test_failures_are_rate_limited_like_url_logins_but_signed_codes_still_work(a
     cache.clear()
 
 
-def test_the_code_field_is_required(anonymous_api, jwt_secret):
+def test_the_code_field_is_required(anonymous_api, secret):
     response = anonymous_api.post("/api/v1/auth/external", {"code": "x"})
     assert_json_error(response, 422, "validation_failed")
 

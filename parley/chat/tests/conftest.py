@@ -9,20 +9,12 @@ import pytest
 from django.conf import settings
 
 from parley.chat import demo
-from parley.chat.tests.fake_provider import FakeProvider, GranianThread, ServerThread
+from parley.chat.tests.fake_provider import GOOD_KEY, GranianThread
 
 
 @pytest.fixture(autouse=True)
 def instant_demo(monkeypatch):
     monkeypatch.setattr(demo, "WORD_DELAY", 0)
-
-
-@pytest.fixture(scope="session")
-def fake_provider():
-    app = FakeProvider()
-    with ServerThread(app) as server:
-        server.app = app
-        yield server
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +31,7 @@ def provider_model(fake_provider):
     """A model on the fake provider; the model name picks its behaviour (fake_provider.py)."""
     from parley.chat import catalogue
 
-    def make(name="normal", *, timeout=2, key="sk-test-abcdef123456"):
+    def make(name="normal", *, timeout=2, key=GOOD_KEY):
         provider = catalogue.save_provider(
             provider=None,
             name=f"Fake {name}",

@@ -65,6 +65,7 @@ CRLF_KEEPALIVE = (
     ": OPENROUTER PROCESSING\r\n\r\n",  # a comment, then a blank line with no data
     ": keep-alive\r\n",
 )
+GOOD_KEY = "sk-test-abcdef123456"  # any key not listed above: accepted
 LISTED_MODELS = ("normal", "echo", "xss", "slow", "cut", "stall", "timeout")
 MODELS_ERRORS = {"sk-wrong": 401, "sk-forbidden": 403, "sk-no-models": 404, "sk-500": 500}
 BAD_EVENTS = {

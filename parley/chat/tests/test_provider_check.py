@@ -4,7 +4,7 @@ there), and the key never in what the admin is shown."""
 
 import pytest
 
-from parley.chat import catalogue, provider_check
+from parley.chat import provider_check
 from parley.chat.provider_check import (
     ConnectionRefused,
     HostNotFound,
@@ -15,26 +15,6 @@ from parley.chat.provider_check import (
     UnexpectedStatus,
 )
 from parley.tests.serving import free_port
-
-KEY = "sk-test-abcdef123456"
-
-
-@pytest.fixture
-def make_provider(db, fake_provider):
-    """A saved provider, on the fake provider unless `base_url` says otherwise. For GET /models
-    the fake picks its answer by the key (fake_provider.py)."""
-
-    def make(*, key=KEY, base_url=None, names=("normal", "gpt-typo"), timeout=5):
-        return catalogue.save_provider(
-            provider=None,
-            name="Fake",
-            base_url=base_url or fake_provider.url + "/v1",
-            api_key=key,
-            timeout_seconds=timeout,
-            model_names=list(names),
-        )
-
-    return make
 
 
 def _shown(check) -> str:

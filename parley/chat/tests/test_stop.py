@@ -6,17 +6,9 @@ import time
 import pytest
 
 from parley.chat.models import Message, MessageStatus
+from parley.tests.polling import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
-
-
-def _wait_for(predicate, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_stopping_keeps_the_partial_answer_marked_stopped(chatter, provider_model, fake_provider):
@@ -32,7 +24,7 @@ def test_stopping_keeps_the_partial_answer_marked_stopped(chatter, provider_mode
                     break  # leaving the block closes the connection: the Stop button
     answer = lambda: Message.objects.get(role="assistant")  # noqa: E731
 
-    assert _wait_for(lambda: answer().status == MessageStatus.STOPPED)
+    wait_until(lambda: answer().status == MessageStatus.STOPPED, seconds=5, what="stopped")
     assert time.monotonic() - started < 5  # far less than the 10 s the whole answer takes
     assert answer().content.startswith("word0 word1 word2 word3 word4")
     assert answer().content.count("word") < 40

@@ -96,13 +96,3 @@ def test_the_bearer_header_is_read_as_the_api_reads_it(live_asgi, make_user, sch
     assert response.status_code == 200, response.text
     assert parse_events(response.text)[-1][0] == "done"
 
-
-def test_the_cookie_path_still_needs_csrf(chatter):
-    person = chatter()
-    conversation = person.new()
-    response = person.http.post(
-        f"/chat/stream/{conversation}/",
-        content=json.dumps({"content": "hi"}),
-        headers={"Content-Type": "application/json"},
-    )
-    assert response.status_code == 403

@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 from jwt.algorithms import ECAlgorithm
 
-# Codes signed with the instance secret, and the API client, as the API tests make them.
-from parley.api.tests.conftest import anonymous_api, jwt_secret, mint  # noqa: F401
+# The API client, as the API tests make it.
+from parley.api.tests.conftest import anonymous_api  # noqa: F401
 
 
 @pytest.fixture
@@ -92,26 +92,19 @@ def key_server():
 
 
 @pytest.fixture
-def secret(db):
-    """JWT login switched on; returns the instance secret."""
-    from parley.external_auth import services
-
-    return services.enable_jwt()
-
-
-@pytest.fixture
 def code(secret):
-    """Signs a code with the instance secret as an integrator does (`exp` a week ahead)."""
+    """Signs a code with the instance secret as an integrator does (`exp` a week ahead;
+    keyword arguments other than key and expires_in go into the header)."""
     import time
 
     import jwt
 
-    def make(payload, *, key=None, expires_in=7 * 24 * 3600):
+    def make(payload, *, key=None, expires_in=7 * 24 * 3600, **headers):
         claims = dict(payload)
         if expires_in is not None:
             claims.setdefault("iat", int(time.time()))
             claims.setdefault("exp", claims["iat"] + expires_in)
-        return jwt.encode(claims, key or secret, algorithm="HS256")
+        return jwt.encode(claims, key or secret, algorithm="HS256", headers=headers or None)
 
     return make
 

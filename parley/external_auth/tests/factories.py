@@ -122,3 +122,14 @@ def public_keys(*entries: tuple[object, str | None], **kwargs) -> VerificationKe
         public_keys=tuple(VerifyingKey(key=key.public_key(), kid=kid) for key, kid in entries),
         **kwargs,
     )
+
+
+def url_login(client, token):
+    """A visit with the code in the URL, as an integrator's link sends a person."""
+    return client.get("/", {"externalAuthCode": token})
+
+
+def last_event():
+    from parley.audit.models import AuthEvent
+
+    return AuthEvent.objects.order_by("-id").first()

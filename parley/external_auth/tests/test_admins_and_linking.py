@@ -4,17 +4,11 @@ admin unless an admin allowed it, and an email alone never takes over an admin's
 import pytest
 
 from parley.accounts.models import Role, User
-from parley.audit.models import AuthEvent, Outcome
+from parley.audit.models import Outcome
 from parley.external_auth import services
 from parley.external_auth.models import JwtLink
 
-
-def login(client, token):
-    return client.get("/", {"externalAuthCode": token})
-
-
-def last_event():
-    return AuthEvent.objects.order_by("-id").first()
+from .factories import last_event, url_login
 
 
 @pytest.fixture
@@ -41,7 +35,7 @@ def test_an_upsert_with_an_admins_email_in_any_case_never_takes_over_the_admin(
 ):
     services.update_policy(link_by_email=link_by_email, admins_may_use_jwt=admins_may_use_jwt)
     token = mint({"user": {"id": "shop-customer-666", "email": "ROOT-ADMIN@corp.example"}})
-    response = login(client, token)
+    response = url_login(client, token)
     assert response.status_code == 409
     assert "_auth_user_id" not in client.session
     assert _unchanged(root_admin)
@@ -64,7 +58,7 @@ def test_an_upsert_with_an_admins_email_in_any_case_never_takes_over_the_admin(
 def test_a_code_naming_an_admin_is_refused_audited_and_changes_nothing(
     client, mint, root_admin, payload
 ):
-    response = login(client, mint(payload))
+    response = url_login(client, mint(payload))
     assert response.status_code == 403
     page = response.content.decode()
     assert "Administrator accounts cannot sign in with a link from another system" in page
@@ -77,7 +71,7 @@ def test_a_code_naming_an_admin_is_refused_audited_and_changes_nothing(
 
 def test_a_signed_in_admin_presenting_a_code_for_themselves_is_signed_out(client, mint, root_admin):
     client.force_login(root_admin)
-    assert login(client, mint({"id": "admin-1"})).status_code == 403
+    assert url_login(client, mint({"id": "admin-1"})).status_code == 403
     assert "_auth_user_id" not in client.session
 
 
@@ -90,7 +84,7 @@ def test_an_admin_may_log_in_with_a_code_once_an_admin_allowed_it(
     client, mint, root_admin, payload
 ):
     services.update_policy(admins_may_use_jwt=True)
-    assert login(client, mint(payload)).status_code == 303
+    assert url_login(client, mint(payload)).status_code == 303
     assert client.session["_auth_user_id"] == str(root_admin.pk)
     assert last_event().reason == "ok"
 
@@ -99,7 +93,7 @@ def test_link_by_email_is_off_by_default_so_an_email_users_address_is_a_conflict
     client, mint, make_user
 ):
     holder = make_user(email="lee@example.com", public_id="email-7")
-    response = login(client, mint({"user": {"id": "crm-lee", "email": "LEE@example.com"}}))
+    response = url_login(client, mint({"user": {"id": "crm-lee", "email": "LEE@example.com"}}))
     assert response.status_code == 409
     assert last_event().reason == "identity_conflict"
     assert "linking by email is off" in last_event().detail
@@ -110,7 +104,7 @@ def test_link_by_email_is_off_by_default_so_an_email_users_address_is_a_conflict
 def test_with_linking_on_a_plain_email_user_takes_the_codes_id(client, mint, make_user):
     services.update_policy(link_by_email=True)
     holder = make_user(email="lee@example.com", public_id="email-7")
-    response = login(client, mint({"user": {"id": "crm-lee", "email": "Lee@Example.com"}}))
+    response = url_login(client, mint({"user": {"id": "crm-lee", "email": "Lee@Example.com"}}))
     assert response.status_code == 303
     holder.refresh_from_db()
     assert holder.public_id == "crm-lee" and JwtLink.objects.filter(user=holder).exists()

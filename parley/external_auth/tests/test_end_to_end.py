@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from parley.accounts.models import User
 from parley.external_auth import services
-from parley.tests.serving import parley_env, postgres_database, run_cli, serving
+from parley.tests.serving import jwt_users, parley_env, postgres_database, run_cli, serving
 
 NODE_SIGN = """
 const jwt = require('jsonwebtoken');
@@ -59,12 +59,6 @@ def instance(tmp_path):
     secret = run_cli(env, "jwt", "enable").strip().splitlines()[-1]
     with serving(env, tmp_path / "serve.log") as base:
         yield base, secret, env
-
-
-def jwt_users(env) -> list[dict]:
-    # `parley serve` also made the first-start admin; only JWT users matter here.
-    users = json.loads(run_cli(env, "users", "list", "--json"))
-    return [user for user in users if user["created_via"] == "jwt"]
 
 
 def home_after_login(base: str, token: str) -> httpx.Response:

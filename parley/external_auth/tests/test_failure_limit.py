@@ -9,9 +9,10 @@ import pytest
 from django.core.cache import cache
 
 from parley.accounts.models import User
-from parley.audit.models import AuthEvent
 from parley.external_auth import login as login_module
 from parley.external_auth import services
+
+from .factories import last_event
 
 FORGED = "wrong-secret-wrong-secret-wrong-secret"
 
@@ -33,10 +34,6 @@ def guess_until_limited(client, code):
         if login(client, code({"id": "x"}, key=FORGED)).status_code == 429:
             return
     pytest.fail("forged codes were never refused")
-
-
-def last_event():
-    return AuthEvent.objects.order_by("-id").first()
 
 
 def test_over_the_limit_a_forged_code_is_refused_and_audited(client, code, limit_of_two):

@@ -14,7 +14,16 @@ from parley.audit.models import AuthEvent
 from parley.errors import ParleyError
 from parley.external_auth import services
 from parley.external_auth.errors import KeyRejected
-from parley.external_auth.jwks import MAX_BYTES, JwksSource, JwksUnavailable, fetch_jwks
+from parley.external_auth.jwks import (
+    CACHE_SECONDS,
+    MAX_BYTES,
+    REFETCH_INTERVAL_SECONDS,
+    STALE_SECONDS,
+    JwksSource,
+    JwksUnavailable,
+    fetch_jwks,
+)
+from parley.external_auth.keys import KeySourceUnavailable
 from parley.outbound import UrlRefused
 
 from .factories import ec_private_key
@@ -62,6 +71,52 @@ def test_a_rotated_issuer_key_is_picked_up_by_the_unknown_kid_refetch(client, db
     assert response.status_code == 303
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves time.time() forward: the cache's expiry and the JWKS stale bound follow it."""
+    real = time.time
+    moved = {"seconds": 0.0}
+    monkeypatch.setattr(time, "time", lambda: real() + moved["seconds"])
+
+    def advance(seconds):
+        moved["seconds"] += seconds
+
+    return advance
+
+
+def test_during_a_key_server_outage_the_last_good_key_set_serves_for_a_bounded_time(
+    client, db, key_server, clock, caplog
+):
+    services.enable_jwt()
+    services.set_jwks_url(url=key_server.url, allow_private_network=True)
+    signer = ec_private_key("secp256r1", 11)
+    key_server.publish((signer, "k-1"))
+
+    def login(user_id):
+        client.logout()
+        token = es256({"user": {"id": user_id}}, signer, "k-1")
+        return client.get("/", {"externalAuthCode": token}).status_code
+
+    assert login("before") == 303
+    key_server.status = 503
+    clock(CACHE_SECONDS + 1)  # the cached set has expired; the refetch fails
+    assert login("during-1") == 303
+    assert "serving the key set fetched" in caplog.text and "stale" in caplog.text
+    assert login("during-2") == 303
+    assert key_server.hits == 2  # one failed refetch, not one per login
+
+    clock(STALE_SECONDS)  # the last good set is now too old to trust
+    assert login("too-late") == 401
+    event = AuthEvent.objects.order_by("-id").first()
+    assert event.reason == "invalid_signature"
+    assert f"none fetched in the last {STALE_SECONDS}s" in event.detail
+    assert "503" in event.detail
+
+    key_server.status = 200
+    clock(REFETCH_INTERVAL_SECONDS)
+    assert login("after") == 303
+
+
 def test_a_redirect_to_another_host_is_not_followed(key_server):
     key_server.status, key_server.location = 302, "http://localhost:1/evil.json"
     with pytest.raises(JwksUnavailable, match="another host"):
@@ -75,11 +130,12 @@ def test_an_oversized_key_set_is_refused(key_server):
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1,2]", b'{"keys": "nope"}'])
-def test_a_broken_key_set_yields_no_keys_and_no_crash(key_server, body):
+def test_a_broken_key_set_yields_no_keys_and_says_why(key_server, body):
     key_server.body = body
     with pytest.raises(JwksUnavailable):
         fetch_jwks(key_server.url, allow_private_network=True)
-    assert JwksSource(key_server.url, allow_private_network=True).keys_for("k") == []
+    with pytest.raises(KeySourceUnavailable, match="key set unavailable"):
+        JwksSource(key_server.url, allow_private_network=True).keys_for("k")
 
 
 def test_an_unreachable_jwks_refuses_the_code_without_hanging(client, db):

@@ -23,23 +23,6 @@ from .factories import b64url, compact
 WEEK = 7 * 24 * 3600
 
 
-@pytest.fixture
-def secret(db):
-    return services.enable_jwt()
-
-
-@pytest.fixture
-def code(secret):
-    def make(payload, *, key=None, expires_in=WEEK, **headers):
-        claims = dict(payload)
-        if expires_in is not None:
-            claims.setdefault("iat", int(time.time()))
-            claims.setdefault("exp", claims["iat"] + expires_in)
-        return jwt.encode(claims, key or secret, algorithm="HS256", headers=headers or None)
-
-    return make
-
-
 def _state():
     """Everything a login could change: users, links, audit, used jtis, cache entries."""
     cached = {key: value for key, value in getattr(cache, "_cache", {}).items()}

@@ -3,7 +3,6 @@ and every bad code shows the error page, ends any session and creates nothing.""
 
 import time
 
-import jwt
 import pytest
 
 from parley.accounts import services as accounts
@@ -11,22 +10,7 @@ from parley.accounts.models import CreatedVia, Status, User
 from parley.audit.models import AuthEvent
 from parley.external_auth import services
 
-
-@pytest.fixture
-def secret(db):
-    return services.enable_jwt()
-
-
-@pytest.fixture
-def code(secret):
-    def make(payload, *, key=None, expires_in=7 * 24 * 3600, **headers):
-        claims = dict(payload)
-        if expires_in is not None:
-            claims.setdefault("iat", int(time.time()))
-            claims.setdefault("exp", claims["iat"] + expires_in)
-        return jwt.encode(claims, key or secret, algorithm="HS256", headers=headers or None)
-
-    return make
+from .factories import last_event
 
 
 def login(client, token, path="/", query=""):
@@ -35,10 +19,6 @@ def login(client, token, path="/", query=""):
 
 def session_user_id(client):
     return client.session.get("_auth_user_id")
-
-
-def last_event():
-    return AuthEvent.objects.order_by("-id").first()
 
 
 def test_a_new_user_object_creates_the_user_and_logs_them_in(client, code):

@@ -2,11 +2,13 @@
 reaches it (and still logs the person in), and one request is always one line."""
 
 import time
+import uuid
 
 import httpx
 import jwt
 import pytest
 
+from parley.tests.polling import wait_until
 from parley.tests.serving import parley_env, run_cli, serving
 
 pytestmark = pytest.mark.timeout(120)
@@ -26,13 +28,19 @@ def log_lines(log) -> list[str]:
     return log.read_text(errors="replace").splitlines()
 
 
-def new_lines(log, before: int) -> list[str]:
-    """The lines written since there were `before`, once the server has written them."""
-    deadline = time.monotonic() + 5
-    while len(log_lines(log)) <= before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)  # a forged second line would arrive with the first
-    return log_lines(log)[before:]
+def new_lines(base, log, before: int) -> list[str]:
+    """The lines written since there were `before`. A marker request, answered (so logged)
+    after every earlier one, shows when the server has written them all."""
+    marker = f"/healthz?after={uuid.uuid4().hex}"
+    httpx.get(base + marker)
+
+    def up_to_marker():
+        lines = log_lines(log)[before:]
+        ends = [i for i, line in enumerate(lines) if marker in line]
+        return (lines[: ends[0]],) if ends else None  # a tuple: truthy even when empty
+
+    [lines] = wait_until(up_to_marker, seconds=5, what="the marker request in the access log")
+    return lines
 
 
 def encode_all(text: str, *, lower: bool = False) -> str:
@@ -65,7 +73,7 @@ def test_a_percent_encoded_code_logs_in_and_never_reaches_the_access_log(server,
         login = browser.get(f"/?{query}")
         assert login.status_code == 303, login.text
         assert browser.get(login.headers["location"]).status_code == 200  # signed in
-    [line] = new_lines(log, before)[:1]
+    [line] = new_lines(base, log, before)[:1]
     assert "[redacted]" in line, line
     signature = code.rsplit(".", 1)[1]
     written = "\n".join(log_lines(log))
@@ -94,7 +102,7 @@ def test_a_code_under_a_name_django_does_not_read_neither_logs_in_nor_stays_in_t
     before = len(log_lines(log))
     response = httpx.get(f"{base}/?{query}")
     assert response.status_code == 302 and "/accounts/login/" in response.headers["location"]
-    [line] = new_lines(log, before)
+    [line] = new_lines(base, log, before)
     assert f'"GET /?{shown}"' in line
 
 
@@ -106,7 +114,7 @@ def test_a_referer_carrying_an_encoded_code_is_scrubbed(server):
         f"{base}/accounts/login/",
         headers={"Referer": f"https://intranet.example/page?%65xternalAuthCode={code}"},
     )
-    [line] = new_lines(log, before)
+    [line] = new_lines(base, log, before)
     assert line.endswith(
         '"https://intranet.example/page?%65xternalAuthCode=[redacted]" "python-httpx/'
         + httpx.__version__
@@ -144,6 +152,6 @@ def test_one_request_writes_exactly_one_line_with_control_characters_escaped(
     base, log, _ = server
     before = len(log_lines(log))
     httpx.get(base + path, headers=headers)
-    lines = new_lines(log, before)
+    lines = new_lines(base, log, before)
     assert len(lines) == 1, lines
     assert shown in lines[0]

@@ -88,10 +88,17 @@ def _stream(headers):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("auth", [{}, {"Authorization": "Bearer pu_sess_not-a-token"}])
-def test_the_chat_stream_refuses_another_host_before_anything_else(auth):
+@pytest.mark.parametrize(
+    ("auth", "refusal"),
+    [
+        ({}, (403, "csrf_failed")),
+        ({"Authorization": "Bearer pu_sess_not-a-token"}, (401, "token_invalid")),
+    ],
+)
+def test_the_chat_stream_refuses_another_host_before_anything_else(auth, refusal):
     response = _stream({"Host": "evil.test", **auth})
     assert response.status_code == 400
     assert response.json()["code"] == "bad_host"
     # The public host reaches the stream's own checks (no session, no valid token).
-    assert _stream({"Host": "127.0.0.1:8000", **auth}).status_code in (401, 403)
+    refused = _stream({"Host": "127.0.0.1:8000", **auth})
+    assert (refused.status_code, refused.json()["code"]) == refusal

@@ -2,8 +2,6 @@
 
 import pytest
 
-from parley.api.tests.conftest import jwt_secret, mint  # noqa: F401  (fixtures, shared)
-
 HOST_ORIGIN = "https://shop.example.com"
 
 

@@ -52,7 +52,7 @@ def test_a_refused_code_gives_the_url_logins_error_and_audit_and_creates_nothing
     assert not UserToken.objects.exists() and not Conversation.objects.exists()
 
 
-def test_a_forged_code_is_refused(client, jwt_secret):
+def test_a_forged_code_is_refused(client, secret):
     response = widget_login(client, "not.a.jwt")
     assert (response.status_code, response.json()["code"]) == (401, "malformed_token")
     assert not UserToken.objects.exists()
