@@ -95,4 +95,3 @@ def test_the_bearer_header_is_read_as_the_api_reads_it(live_asgi, make_user, sch
     )
     assert response.status_code == 200, response.text
     assert parse_events(response.text)[-1][0] == "done"
-
