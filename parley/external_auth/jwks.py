@@ -19,6 +19,7 @@ from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from jwt.exceptions import InvalidKeyError
 
 from parley import outbound
+from parley.web.json_body import InvalidJson, parse_json_body
 
 from .errors import KeyRejected
 from .keys import PUBLIC_KEY_ALGORITHMS, KeySourceUnavailable, VerifyingKey
@@ -69,10 +70,11 @@ def fetch_jwks(url: str, *, allow_private_network: bool) -> list[dict]:
     if len(body) > MAX_BYTES:
         raise JwksUnavailable(f"key set at {url[:200]} is larger than {MAX_BYTES} bytes")
     try:
-        document = json.loads(body)
-    except ValueError:
-        raise JwksUnavailable(f"key set at {url[:200]} is not JSON") from None
-    keys = document.get("keys") if isinstance(document, dict) else None
+        # The one bounded parser: a key set nested 100,000 deep is refused, not a 500.
+        document = parse_json_body(body, max_bytes=MAX_BYTES)
+    except InvalidJson as invalid:
+        raise JwksUnavailable(f"key set at {url[:200]}: {invalid.reason}") from None
+    keys = document.get("keys")
     if not isinstance(keys, list):
         raise JwksUnavailable(f"key set at {url[:200]} has no 'keys' list")
     return [jwk for jwk in keys if isinstance(jwk, dict)]

@@ -129,7 +129,9 @@ def test_an_oversized_key_set_is_refused(key_server):
         fetch_jwks(key_server.url, allow_private_network=True)
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1,2]", b'{"keys": "nope"}'])
+@pytest.mark.parametrize(
+    "body", [b"not json", b"[1,2]", b'{"keys": "nope"}', b'{"keys": ' + b"[" * 100_000]
+)
 def test_a_broken_key_set_yields_no_keys_and_says_why(key_server, body):
     key_server.body = body
     with pytest.raises(JwksUnavailable):
