@@ -112,7 +112,7 @@ def _by_public_id(public_id: str) -> User | None:
     (accounts.services.create_user replaces it). One row by a unique column: a raw query
     (through User.objects.raw, so the row becomes a User exactly as the ORM makes it),
     because building the ORM query cost more than running it: the ORM's get() makes a whole
-    JWT login 1.16x the CPU (bench/shortcuts.py, median of 5 runs). Guarded by
+    JWT login 1.13x the CPU (bench/shortcuts.py, median of 5 runs). Guarded by
     tests/test_user_lookup_shortcut.py."""
     table, column, status = (
         connection.ops.quote_name(n) for n in (User._meta.db_table, "public_id", "status")
