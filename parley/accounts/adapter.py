@@ -35,6 +35,13 @@ from parley.web.proxy import client_address
 from . import services, signups
 from .models import Role, Status
 
+# allauth internals (no public API does these; pinned below 66 in pyproject.toml), each
+# guarded by a test through the real pages that fails if an upgrade changes it:
+# EmailVerificationProcess.resume/abort (test_signup_confirmation.py::test_a_jwt_upsert_with_
+# the_email_of_a_signup_awaiting_its_code_creates_the_jwt_user), request._login_stage and its
+# state["failed_attempts"] (test_email_login.py::test_codes_typed_for_an_unknown_email_are_
+# audited_like_any_other).
+
 # Mail templates (under templates/account/email/) sent instead of a login code when the
 # address may not log in by email. The web page looks the same either way (no enumeration);
 # only the owner of the mailbox learns why no code came.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -297,19 +297,11 @@ def has_admin() -> bool:
 
 
 def record_login(*, user: User, method: str) -> None:
-    """Stamp the last login time and method (one UPDATE, no read). Every login runs this,
-    so it is one plain UPDATE statement: the ORM's update() took longer to build it than
-    the database took to run it (bench/README.md)."""
+    """Stamp the last login time and method (one UPDATE, no read)."""
     now = timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(User._meta.db_table)} SET {quote('last_login_at')} = %s, "  # noqa: S608
-            f"{quote('last_login')} = %s, {quote('last_login_method')} = %s "
-            f"WHERE {quote(User._meta.pk.column)} = %s",
-            [stamp, stamp, method, user.pk],
-        )
+    User.objects.filter(pk=user.pk).update(
+        last_login_at=now, last_login=now, last_login_method=method
+    )
     user.last_login_at = user.last_login = now
     user.last_login_method = method
 

@@ -21,6 +21,24 @@ def configure(args) -> None:
     os.environ.setdefault("PARLEY_PUBLIC_URL", f"http://{args.host}:{args.port}")
     # Settings read it: sessions and rate limits must not sit in each worker's memory.
     os.environ["PARLEY_SERVE_WORKERS"] = str(args.workers)
+    args.metrics_dir = _share_metrics_between(args.workers)
+
+
+def _share_metrics_between(workers: int):
+    """Several workers count metrics in files that any of them adds up when scraped
+    (parley/ops/metrics.py). prometheus_client reads PROMETHEUS_MULTIPROC_DIR when imported,
+    and granian forks the workers from this process: so it is set before Django starts."""
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    if workers == 1:
+        return None
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
+    from django.conf import settings  # the settings only: no app, no prometheus_client yet
+
+    from parley.ops import metrics_dir
+
+    path = metrics_dir.prepare(data_dir=settings.DATA_DIR)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
 
 
 def serve_parley(args) -> None:
@@ -38,11 +56,17 @@ def serve_parley(args) -> None:
     if link:
         print("No admin has logged in yet. Log in as admin with this one-time link:", flush=True)
         print(f"  {link}", flush=True)
-    Granian(
-        "parley.asgi:application",
-        address=args.host,
-        port=args.port,
-        interface=Interfaces.ASGI,
-        workers=args.workers,
-        log_access=False,  # Parley writes its own access log with secrets scrubbed
-    ).serve()
+    try:
+        Granian(
+            "parley.asgi:application",
+            address=args.host,
+            port=args.port,
+            interface=Interfaces.ASGI,
+            workers=args.workers,
+            log_access=False,  # Parley writes its own access log with secrets scrubbed
+        ).serve()
+    finally:
+        if args.metrics_dir is not None:
+            from parley.ops import metrics_dir
+
+            metrics_dir.remove(args.metrics_dir)

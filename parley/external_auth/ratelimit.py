@@ -8,6 +8,13 @@ from parley.errors import AuthError
 
 from .errors import RateLimited
 
+# Not allauth's limiter (allauth.core.ratelimit, which email login uses): its rates come from
+# settings (this limit and window are the instance's, in the database, changed at run time),
+# its public consume() never limits a GET (the URL login is one), and it records every
+# attempt as a list of timestamps rewritten under a cache lock whose 1 s wait a flood of
+# guesses would queue on. Here only codes that fail verification count, with one atomic
+# add or incr per failure.
+
 
 def refuse_if_over_limit(
     *, ip: str | None, limit: int, window_seconds: int, now: float, refused: AuthError

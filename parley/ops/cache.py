@@ -42,7 +42,9 @@ class _Health:
     def __init__(self):
         self.lock = threading.Lock()
         self.down_until = 0.0
-        self.pending: set[str] = set()
+        # (key, version) of writes that failed: deleted once Redis answers again. One set
+        # per process serves the one Redis cache (CACHES["default"], settings.py).
+        self.pending: set[tuple[str, int | None]] = set()
 
 
 _health = _Health()
@@ -78,7 +80,7 @@ class FaultTolerantRedisCache(RedisCache):
         if written:
             with _health.lock:
                 if len(_health.pending) < MAX_PENDING_INVALIDATIONS:
-                    _health.pending.update(self.make_and_validate_key(*k) for k in written)
+                    _health.pending.update(written)
                 else:
                     log.warning(
                         "Redis outage: too many writes to invalidate later; some "
@@ -92,14 +94,19 @@ class FaultTolerantRedisCache(RedisCache):
         with _health.lock:
             keys, _health.pending = list(_health.pending), set()
         if keys:
-            # Raw keys: they were made (prefixed) when the write failed.
             try:
-                self._cache.delete_many(keys)
+                for version in {version for _, version in keys}:
+                    super().delete_many([k for k, v in keys if v == version], version)
             except _FAULTS:
                 with _health.lock:
                     _health.pending.update(keys)  # still owed; try again next time
                 raise
             log.info("Redis is back; dropped %d cache entries written during the outage", len(keys))
+
+    def check(self) -> None:
+        """Ask Redis now, past the guard (which would answer "down" from memory); raises
+        redis-py's ConnectionError or TimeoutError when it does not answer (/readyz)."""
+        super().has_key("parley:readyz")
 
     # ----------------------------------------------------------------- degrading
 

@@ -1,4 +1,4 @@
-"""Counts every response Django gives, by status class (a dict increment, see metrics), and
+"""Counts every response Django gives, by status class (see metrics), and
 answers health probes and metrics scrapes whatever Host they name."""
 
 from . import metrics, views

@@ -56,7 +56,8 @@ def metrics_view(request):
         response = HttpResponse("metrics need the bearer token\n", status=401)
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
-    return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4")
+    body, content_type = metrics.exposition(request.META.get("HTTP_ACCEPT", ""))
+    return HttpResponse(body, content_type=content_type)
 
 
 def _check(ping) -> str:
@@ -73,8 +74,7 @@ def _ping_database():
 
 
 def _ping_redis():
-    # Straight to Redis: the cache's own guard would answer "down" from memory.
-    caches["default"]._cache.get_client(write=True).ping()
+    caches["default"].check()
 
 
 def server_error(request):

@@ -6,9 +6,11 @@ import json
 import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
+from prometheus_client import REGISTRY
 
 from parley.audit.models import AuthEvent
 from parley.ops import metrics
+from parley.ops.tests.scrape import scraped
 from parley.ops.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -62,25 +64,42 @@ def test_metrics_count_requests_logins_and_seats(client, settings, make_user,
         AuthEvent.objects.create(method="jwt", outcome="failure", reason="x", reference="r2")
     response = client.get("/metrics", headers={"Authorization": "Bearer s3cret-metrics-token"})
     assert response.status_code == 200
-    text = response.content.decode()
-    assert 'parley_http_requests_total{status="2xx"}' in text
-    assert 'parley_logins_total{method="jwt",outcome="failure"}' in text
-    logins = [line for line in text.splitlines() if 'outcome="failure"' in line]
-    assert int(logins[0].rsplit(" ", 1)[1]) >= 2
-    assert "parley_seats_used 1" in text
-    assert "parley_streams_active 0" in text
+    samples = scraped(response)
+    assert samples[("parley_http_requests_total", (("status", "2xx"),))] >= 1
+    assert samples[("parley_logins_total", (("method", "jwt"), ("outcome", "failure")))] >= 2
+    assert samples[("parley_seats_used", ())] == 1
+    assert ("parley_seats_limit", ()) not in samples  # unlimited
+    assert samples[("parley_streams_active", ())] == 0
+
+
+def test_metrics_speak_openmetrics_when_prometheus_asks_for_it(client, settings):
+    settings.PARLEY_METRICS_TOKEN = "s3cret-metrics-token"
+    response = client.get(
+        "/metrics",
+        headers={
+            "Authorization": "Bearer s3cret-metrics-token",
+            "Accept": "application/openmetrics-text; version=1.0.0",
+        },
+    )
+    assert response["Content-Type"].startswith("application/openmetrics-text")
+    assert response.content.decode().endswith("# EOF\n")
 
 
 def test_streams_are_counted_while_open():
     seen = []
 
-    async def stream(scope, receive, send):
-        seen.append(metrics._streams_active)
+    def active():
+        return REGISTRY.get_sample_value("parley_streams_active")
 
-    before = metrics._streams_active
+    async def stream(scope, receive, send):
+        seen.append(active())
+
+    before = active()
+    started = REGISTRY.get_sample_value("parley_streams_total")
     asyncio.run(metrics.track_stream(stream)({"type": "http"}, None, None))
     assert seen == [before + 1]
-    assert metrics._streams_active == before
+    assert active() == before
+    assert REGISTRY.get_sample_value("parley_streams_total") == started + 1
 
 
 def _server_error_for(path, exc):
