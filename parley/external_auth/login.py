@@ -11,12 +11,12 @@ from parley.accounts.models import LoginMethod, User
 from parley.accounts.sessions import log_user_in, write_session_now
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
-from parley.errors import AuthError, ParleyError, ServiceUnavailable
+from parley.errors import AuthError, ParleyError, RateLimited, ServiceUnavailable
 from parley.web.proxy import client_address
 
 from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
-from .errors import JwtDisabled, RateLimited
+from .errors import JwtDisabled
 from .provisioning import CREATE, LINK, LOGIN, Resolution, Rules, provision_user, resolve
 from .replay import consume_jti
 from .services import verification_config

@@ -4,9 +4,7 @@ windows of the admin's `failure_window_seconds` (DESIGN §4.4)."""
 from django.conf import settings
 from django.core.cache import cache
 
-from parley.errors import AuthError
-
-from .errors import RateLimited
+from parley.errors import AuthError, RateLimited
 
 
 def refuse_if_over_limit(
