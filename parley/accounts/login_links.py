@@ -27,7 +27,8 @@ def create_login_link(
     """Return the absolute URL of a new one-time link; only its hash is stored. A
     deactivated user gets none (UserDeactivated, 409: their state conflicts with the
     request), whoever asks: the link could not log them in."""
-    if user.status != Status.ACTIVE:
+    # From the database, not the object passed in: it may predate a deactivation.
+    if not User.objects.filter(pk=user.pk, status=Status.ACTIVE).exists():
         raise UserDeactivated(
             f"no login link for user {user.public_id}: deactivated",
             user_message="This user is deactivated; reactivate them before creating a login link.",
