@@ -176,13 +176,19 @@ def create_user(
             role=role,
             metadata=metadata,
         )
-        user.set_unusable_password()
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:
-            raise EmailTaken(f"email or id taken concurrently: {exc}") from None
+        insert_user(user)
     return user
+
+
+def insert_user(user: User) -> None:
+    """Save a new user (no password: Parley logs in by code, link or JWT). A row inserted
+    concurrently with the same email or id is EmailTaken, not an IntegrityError."""
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise EmailTaken(f"email or id taken concurrently: {exc}") from None
 
 
 def get_user(*, public_id: str) -> User:

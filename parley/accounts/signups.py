@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from parley.errors import EmailTaken, SeatLimitReached, SignupExpired
@@ -46,12 +46,7 @@ def create_signup(*, email: str) -> User:
             status=Status.UNCONFIRMED,
             created_via=CreatedVia.EMAIL,
         )
-        user.set_unusable_password()
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:
-            raise EmailTaken(f"email or id taken concurrently: {exc}") from None
+        services.insert_user(user)
     return user
 
 
