@@ -58,7 +58,9 @@ def public_id_pattern() -> str:
     categories; it scans every code point, so only the schema page asks for it."""
     refused: list[tuple[int, int]] = []
     for point in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(point)) in _REFUSED_CATEGORIES:
+        # Surrogates (Cs) are left out: no JSON text carries one alone (the body parser
+        # refuses it), and validators whose regexes work on Unicode scalars reject the range.
+        if unicodedata.category(chr(point)) in _REFUSED_CATEGORIES - {"Cs"}:
             if refused and refused[-1][1] == point - 1:
                 refused[-1] = (refused[-1][0], point)
             else:

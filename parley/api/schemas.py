@@ -4,7 +4,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    model_validator,
+)
+from typing_extensions import TypeAliasType
 
 from parley.accounts.login_links import MAX_LIFETIME
 from parley.accounts.models import User
@@ -46,7 +53,30 @@ PublicId = Annotated[
     ),
     _accounts_rule(clean_public_id),
 ]
-Metadata = Annotated[dict[str, Any], _accounts_rule(clean_metadata)]
+
+
+class _NulFree:
+    """Documents in the JSON Schema that text holds no U+0000 (keys too, on an object);
+    clean_metadata is what refuses it."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        no_nul = {"type": "string", "pattern": "^[^\\u0000]*$"}
+        schema.update(no_nul if schema.get("type") == "string" else {"propertyNames": no_nul})
+        return schema
+
+
+MetadataValue = TypeAliasType(
+    "MetadataValue",
+    Annotated[str, _NulFree()]
+    | int
+    | float
+    | bool
+    | None
+    | list["MetadataValue"]
+    | Annotated[dict[str, "MetadataValue"], _NulFree()],
+)
+Metadata = Annotated[dict[str, MetadataValue], _NulFree(), _accounts_rule(clean_metadata)]
 
 
 def _json_integer(value):
