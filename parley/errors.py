@@ -1,18 +1,31 @@
 """The error hierarchy: each error carries a stable code (the audit reason and API error code),
 a message for people, and the HTTP status it maps to."""
 
+from typing import Any
+
+
+def shown(value: Any) -> str:
+    """A value as an audit reason shows it: repr (so control characters are escaped), cut to
+    a readable length."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
 
 class ParleyError(Exception):
     code = "error"
     status = 400
     user_message = "Something went wrong."
 
-    def __init__(self, reason: str = "", *, user_message: str | None = None):
+    def __init__(
+        self, reason: str = "", *, user_message: str | None = None, status: int | None = None
+    ):
         # `reason` is the exact, admin-facing cause written to the audit log; never shown
         # to the end user, who gets `user_message`.
         self.reason = reason or self.code
         if user_message is not None:
             self.user_message = user_message
+        if status is not None:
+            self.status = status
         super().__init__(self.reason)
 
 
@@ -110,6 +123,12 @@ class EmailLoginDisabled(AuthError):
     code = "email_login_disabled"
     status = 403
     user_message = "Email login is switched off on this instance."
+
+
+class RateLimited(AuthError):
+    code = "rate_limited"
+    status = 429
+    user_message = "Too many sign-in attempts failed. Please wait a few minutes and try again."
 
 
 class LastAdmin(ParleyError):

@@ -25,6 +25,7 @@ from parley.audit.models import Method, Outcome
 from parley.errors import (
     EmailLoginDisabled,
     ParleyError,
+    RateLimited,
     SeatLimitReached,
     SignupExpired,
     UserDeactivated,
@@ -55,12 +56,6 @@ class SignupClosed(ParleyError):
     code = "signup_closed"
     status = 403
     user_message = "New accounts cannot be created here. Please ask your administrator."
-
-
-class RateLimited(ParleyError):
-    code = "rate_limited"
-    status = 429
-    user_message = "Too many attempts. Please wait a few minutes and try again."
 
 
 def signup_switched_off() -> ParleyError | None:

@@ -20,7 +20,16 @@ MAX_LIFETIME = timedelta(days=7)
 def create_login_link(
     *, user: User, lifetime: timedelta = DEFAULT_LIFETIME, created_by: str = ""
 ) -> str:
-    """Return the absolute URL of a new one-time link; only its hash is stored."""
+    """Return the absolute URL of a new one-time link; only its hash is stored. A
+    deactivated user gets none (UserDeactivated, 409: their state conflicts with the
+    request), whoever asks: the link could not log them in."""
+    # From the database, not the object passed in: it may predate a deactivation.
+    if not User.objects.filter(pk=user.pk, status=Status.ACTIVE).exists():
+        raise UserDeactivated(
+            f"no login link for user {user.public_id}: deactivated",
+            user_message="This user is deactivated; reactivate them before creating a login link.",
+            status=409,
+        )
     lifetime = min(max(lifetime, timedelta(minutes=1)), MAX_LIFETIME)
     token = secrets.token_urlsafe(32)
     LoginLink.objects.create(

@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,8 +24,7 @@ from parley.errors import (
 
 from .models import CreatedVia, InstanceSettings, Role, Status, User, normalize_email
 from .selectors import confirmed_users
-
-PUBLIC_ID_MAX_LENGTH = 255
+from .validation import clean_email, clean_metadata, clean_public_id
 
 
 @dataclass(frozen=True)
@@ -75,6 +72,16 @@ def seat_usage() -> SeatUsage:
     return SeatUsage(used=seats_used(), limit=get_instance_settings().seat_limit)
 
 
+def no_free_seat_message() -> str:
+    """What an admin (panel or API key) is told when a change needs a seat and none is free;
+    SeatLimitReached's own message, for the person signing in, asks for an administrator."""
+    usage = seat_usage()
+    return (
+        f"No seat is free ({usage.used} of {usage.limit} in use), so nothing was changed. "
+        "Raise the seat limit or deactivate someone first."
+    )
+
+
 def require_free_seat(locked: InstanceSettings) -> None:
     """Inside seat_transaction(): raise SeatLimitReached unless a seat is free."""
     if locked.seat_limit is None:
@@ -104,38 +111,6 @@ def set_seat_limit(*, limit: int | None) -> SeatUsage:
         locked.seat_limit = limit
         locked.save(update_fields=["seat_limit", "updated_at"])
     return SeatUsage(used=used, limit=limit)
-
-
-def clean_email(email: str | None, *, required: bool = False) -> str | None:
-    """Validate an email address; returns it trimmed, or None when empty and optional."""
-    email = (email or "").strip()
-    if not email:
-        if required:
-            raise ValidationFailed("email missing", user_message="An email address is required.")
-        return None
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationFailed(
-            f"invalid email {email[:80]!r}",
-            user_message=f"“{email[:80]}” is not a valid email address.",
-        ) from None
-    return email
-
-
-def clean_public_id(public_id: str) -> str:
-    if not isinstance(public_id, str) or not public_id.strip():
-        raise ValidationFailed("empty public id", user_message="The user ID must not be empty.")
-    if len(public_id) > PUBLIC_ID_MAX_LENGTH:
-        raise ValidationFailed(
-            "public id too long", user_message="The user ID must be at most 255 characters."
-        )
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in public_id):
-        raise ValidationFailed(
-            "public id has control characters",
-            user_message="The user ID must not contain control characters.",
-        )
-    return public_id
 
 
 def new_public_id() -> str:
@@ -173,11 +148,12 @@ def create_user(
     role: str = Role.MEMBER,
     metadata: dict | None = None,
 ) -> User:
-    """Create an active user, taking a seat. Raises SeatLimitReached, EmailTaken,
+    """Create an active user, taking a seat. Raises SeatLimitReached, EmailTaken, UserIdTaken,
     ValidationFailed; on any error nothing is created."""
     email = clean_email(email)
     if public_id is not None:
         public_id = clean_public_id(public_id)
+    metadata = clean_metadata(metadata or {})
     if created_via not in CreatedVia.values:
         raise ValidationFailed(f"unknown created_via {created_via!r}")
     if role not in Role.values:
@@ -194,15 +170,21 @@ def create_user(
             email=email,
             created_via=created_via,
             role=role,
-            metadata=metadata or {},
+            metadata=metadata,
         )
-        user.set_unusable_password()
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:
-            raise EmailTaken(f"email or id taken concurrently: {exc}") from None
+        insert_user(user)
     return user
+
+
+def insert_user(user: User) -> None:
+    """Save a new user (no password: Parley logs in by code, link or JWT). A row inserted
+    concurrently with the same email or id is EmailTaken, not an IntegrityError."""
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise EmailTaken(f"email or id taken concurrently: {exc}") from None
 
 
 def get_user(*, public_id: str) -> User:
@@ -317,6 +299,13 @@ def update_email(*, user: User, email: str | None) -> User:
         # allauth looks up its own EmailAddress rows first: drop the old address so it
         # can no longer be used to log in.
         EmailAddress.objects.filter(user=user).exclude(email__iexact=email or "").delete()
+    return user
+
+
+def set_metadata(*, user: User, metadata: dict) -> User:
+    """Replace the user's metadata (ValidationFailed when clean_metadata refuses it)."""
+    user.metadata = clean_metadata(metadata)
+    user.save(update_fields=["metadata"])
     return user
 
 

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from parley.errors import EmailTaken, SeatLimitReached, SignupExpired
 
 from . import services
 from .models import CreatedVia, Status, User, normalize_email
+from .validation import clean_email
 
 
 def _expired_before():
@@ -33,7 +34,7 @@ def create_signup(*, email: str) -> User:
     none free; a pending signup for the same address is replaced (whoever asks again holds
     the mailbox as much as the first did). Raises ValidationFailed or EmailTaken (a real
     user has the address)."""
-    email = services.clean_email(email, required=True)
+    email = clean_email(email, required=True)
     remove_expired_signups()
     with transaction.atomic():
         services.replace_unconfirmed(email=email)
@@ -45,12 +46,7 @@ def create_signup(*, email: str) -> User:
             status=Status.UNCONFIRMED,
             created_via=CreatedVia.EMAIL,
         )
-        user.set_unusable_password()
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:
-            raise EmailTaken(f"email or id taken concurrently: {exc}") from None
+        services.insert_user(user)
     return user
 
 

@@ -44,11 +44,7 @@ def _paginate(request, items):
 def _admin_message(error: ParleyError) -> str:
     """The end-user wording of a seat error asks for an administrator; the admin needs more."""
     if isinstance(error, SeatLimitReached):
-        usage = services.seat_usage()
-        return (
-            f"No seat is free ({usage.used} of {usage.limit} in use), so nothing was changed. "
-            "Raise the seat limit or deactivate someone first."
-        )
+        return services.no_free_seat_message()
     return error.user_message
 
 
@@ -184,14 +180,15 @@ def user_delete(request, public_id: str):
 def user_login_link(request, public_id: str):
     """Render the link in this response only: it is never stored or put in a URL."""
     user = _user_or_404(public_id)
-    if not user.is_active:
-        messages.error(request, "Reactivate this user before creating a login link.")
-        return redirect("adminpanel:user", public_id=user.public_id)
     lifetime = login_links.DEFAULT_LIFETIME
     expires_at = timezone.now() + lifetime
-    url = login_links.create_login_link(
-        user=user, lifetime=lifetime, created_by=f"admin:{request.user.public_id}"
-    )
+    try:
+        url = login_links.create_login_link(
+            user=user, lifetime=lifetime, created_by=f"admin:{request.user.public_id}"
+        )
+    except ParleyError as error:
+        messages.error(request, error.user_message)
+        return redirect("adminpanel:user", public_id=user.public_id)
     # No "Referrer-Policy: no-referrer" here: the link is in the body, not the URL, and that
     # policy makes browsers send "Origin: null" with this page's forms, failing CSRF.
     return _render_user(request, user, login_link=url, login_link_expires_at=expires_at)

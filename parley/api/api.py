@@ -93,8 +93,7 @@ def error_response(request, *, status: int, code: str, message: str, **extra):
 def parley_error(request, error: ParleyError):
     message = error.user_message
     if isinstance(error, SeatLimitReached) and isinstance(getattr(request, "auth", None), ApiKey):
-        usage = accounts.seat_usage()  # an admin needs numbers, not "ask your administrator"
-        message = f"No seat is free ({usage.used} of {usage.limit} in use); nothing was changed."
+        message = accounts.no_free_seat_message()  # not "ask your administrator"
     extra = {"reference": error.reference} if getattr(error, "reference", "") else {}
     return error_response(request, status=error.status, code=error.code, message=message, **extra)
 

@@ -1,6 +1,6 @@
 """Why the REST API refused a request's credentials: one error, and one code, per cause."""
 
-from parley.errors import AuthError, ParleyError
+from parley.errors import AuthError
 
 
 class ApiKeyInvalid(AuthError):
@@ -19,15 +19,3 @@ class AdminKeyRequired(AuthError):
     code = "admin_key_required"
     status = 403
     user_message = "This endpoint needs an admin API key; a user's token is not enough."
-
-
-class LinkUserInactive(ParleyError):
-    code = "user_deactivated"
-    status = 409
-    user_message = "This user is deactivated; reactivate them before creating a login link."
-
-
-class UserIdTaken(ParleyError):
-    code = "user_id_taken"
-    status = 409
-    user_message = "Another user already has this user ID."

@@ -3,34 +3,80 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    model_validator,
+)
+from typing_extensions import TypeAliasType
 
 from parley.accounts.login_links import MAX_LIFETIME
 from parley.accounts.models import User
+from parley.accounts.validation import (
+    EMAIL_MAX_LENGTH,
+    METADATA_MAX_BYTES,
+    PUBLIC_ID_MAX_LENGTH,
+    clean_email,
+    clean_metadata,
+    clean_public_id,
+    public_id_pattern,
+)
 from parley.audit.models import AuthEvent
+from parley.errors import ValidationFailed
 
 # Query text: some databases refuse NUL characters, so they are refused here.
 SearchText = Annotated[str, StringConstraints(max_length=255, pattern=r"^[^\x00]*$")]
-# What parley.accounts accepts as a public ID: something besides spaces, no control characters.
+
+
+def _accounts_rule(clean):
+    """A parley.accounts.validation rule as a field validator, so a refusal names the field."""
+
+    def check(value):
+        try:
+            return clean(value)
+        except ValidationFailed as refused:
+            raise ValueError(refused.user_message) from None
+
+    return AfterValidator(check)
+
+
 PublicId = Annotated[
     str,
-    StringConstraints(
+    Field(
         min_length=1,
-        max_length=255,
-        pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
+        max_length=PUBLIC_ID_MAX_LENGTH,
+        # Documented, not matched here: clean_public_id refuses with a clearer message.
+        json_schema_extra=lambda schema: schema.update(pattern=public_id_pattern()),
     ),
+    _accounts_rule(clean_public_id),
 ]
 
 
-def _email(value: str) -> str:
-    try:
-        validate_email(value)
-    except DjangoValidationError:
-        raise ValueError("not a valid email address") from None
-    return value
+class _NulFree:
+    """Documents in the JSON Schema that text holds no U+0000 (keys too, on an object);
+    clean_metadata is what refuses it."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        no_nul = {"type": "string", "pattern": "^[^\\u0000]*$"}
+        schema.update(no_nul if schema.get("type") == "string" else {"propertyNames": no_nul})
+        return schema
+
+
+MetadataValue = TypeAliasType(
+    "MetadataValue",
+    Annotated[str, _NulFree()]
+    | int
+    | float
+    | bool
+    | None
+    | list["MetadataValue"]
+    | Annotated[dict[str, "MetadataValue"], _NulFree()],
+)
+Metadata = Annotated[dict[str, MetadataValue], _NulFree(), _accounts_rule(clean_metadata)]
 
 
 def _json_integer(value):
@@ -43,7 +89,9 @@ def _json_integer(value):
 
 
 Email = Annotated[
-    str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)
+    str,
+    Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
+    _accounts_rule(lambda value: clean_email(value, required=True)),
 ]
 
 
@@ -123,12 +171,14 @@ class UserCreate(Input):
     )
     email: Email | None = None
     role: Role = "member"
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: Metadata = Field(
+        default_factory=dict, description=f"At most {METADATA_MAX_BYTES // 1024} KiB of JSON."
+    )
 
 
 class UserUpdate(Input):
     email: Email | None = Field(None, description="null removes the email.")
-    metadata: dict[str, Any] | None = Field(None, description="Replaces the metadata.")
+    metadata: Metadata | None = Field(None, description="Replaces the metadata.")
     role: Role | None = None
     status: Status | None = Field(
         None, description="`deactivated` frees the seat; `active` takes one (409 when none)."
@@ -204,8 +254,12 @@ class LoginLinkIn(Input):
         json_schema_extra={"oneOf": [{"required": ["user_id"]}, {"required": ["email"]}]}
     )
 
-    user_id: str = Field(None, max_length=255, description="The user's public ID …")
-    email: str = Field(None, max_length=254, description="… or their email: one of the two.")
+    user_id: str = Field(
+        None, max_length=PUBLIC_ID_MAX_LENGTH, description="The user's public ID …"
+    )
+    email: str = Field(
+        None, max_length=EMAIL_MAX_LENGTH, description="… or their email: one of the two."
+    )
     lifetime_minutes: whole_number(ge=1, le=MAX_LINK_MINUTES) = 10
 
     @model_validator(mode="after")

@@ -1,78 +1,107 @@
 """Why an External Authentication code was refused: one error per cause (DESIGN §4.2, §4.3)."""
 
-from typing import Any
+from enum import StrEnum
 
 from parley.errors import AuthError, ValidationFailed
 
 
-def shown(value: Any) -> str:
-    """A token value as an audit reason shows it: repr (so control characters are escaped),
-    cut to a readable length."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+class Step(StrEnum):
+    """The checks of DESIGN §4.2-4.3, in the order a login runs them (the tester's rows)."""
+
+    ENABLED = "enabled"
+    STRUCTURE = "structure"
+    ALGORITHM = "algorithm"
+    SIGNATURE = "signature"
+    TIME = "time"
+    ISSUER_AUDIENCE = "issuer_audience"
+    ONE_TIME = "one_time"
+    IDENTITY = "identity"
 
 
-class JwtDisabled(AuthError):
+class CodeRefused(AuthError):
+    """A code that failed one check; `step` says which, so nothing parses it from the reason.
+    A class's usual step may be overridden where a claim belongs to another check (a
+    non-numeric `exp` is malformed, but it fails the time check)."""
+
+    step = Step.STRUCTURE
+
+    def __init__(self, reason: str = "", *, step: Step | None = None, **kwargs):
+        super().__init__(reason, **kwargs)
+        if step is not None:
+            self.step = step
+
+
+class JwtDisabled(CodeRefused):
     code = "jwt_disabled"
     status = 403
     user_message = "Signing in with an external code is switched off on this Parley instance."
+    step = Step.ENABLED
 
 
-class MalformedToken(AuthError):
+class MalformedToken(CodeRefused):
     code = "malformed_token"
     status = 401
     user_message = "This sign-in link is damaged or incomplete. Please go back and open it again."
+    step = Step.STRUCTURE
 
 
-class UnsupportedAlgorithm(AuthError):
+class UnsupportedAlgorithm(CodeRefused):
     code = "unsupported_algorithm"
     status = 401
     user_message = "This sign-in link is not valid. Please go back and open it again."
+    step = Step.ALGORITHM
 
 
-class InvalidSignature(AuthError):
+class InvalidSignature(CodeRefused):
     code = "invalid_signature"
     status = 401
     user_message = "This sign-in link is not valid. Please go back and open it again."
+    step = Step.SIGNATURE
 
 
-class TokenExpired(AuthError):
+class TokenExpired(CodeRefused):
     code = "token_expired"
     status = 401
     user_message = "This sign-in link has expired. Please go back and sign in again."
+    step = Step.TIME
 
 
-class TokenNotYetValid(AuthError):
+class TokenNotYetValid(CodeRefused):
     code = "token_not_yet_valid"
     status = 401
     user_message = "This sign-in link is not valid yet. Please try again in a minute."
+    step = Step.TIME
 
 
-class InvalidIssuer(AuthError):
+class InvalidIssuer(CodeRefused):
     code = "invalid_issuer"
     status = 401
     user_message = "This sign-in link was not issued for this Parley instance."
+    step = Step.ISSUER_AUDIENCE
 
 
-class InvalidAudience(AuthError):
+class InvalidAudience(CodeRefused):
     code = "invalid_audience"
     status = 401
     user_message = "This sign-in link was not issued for this Parley instance."
+    step = Step.ISSUER_AUDIENCE
 
 
-class TokenReplayed(AuthError):
+class TokenReplayed(CodeRefused):
     code = "token_replayed"
     status = 401
     user_message = "This sign-in link has already been used. Please ask for a new one."
+    step = Step.ONE_TIME
 
 
-class InvalidClaims(AuthError):
+class InvalidClaims(CodeRefused):
     code = "invalid_claims"
     status = 401
     user_message = (
         "This sign-in link does not say who you are in a way Parley understands. "
         "Please contact your administrator."
     )
+    step = Step.IDENTITY
 
 
 class UserNotFound(AuthError):
@@ -114,19 +143,14 @@ class SwitchNotConfirmed(AuthError):
     )
 
 
-class LifetimeTooLong(AuthError):
+class LifetimeTooLong(CodeRefused):
     code = "lifetime_too_long"
     status = 401
     user_message = (
         "This sign-in link is valid for longer than this Parley instance allows. "
         "Please contact your administrator."
     )
-
-
-class RateLimited(AuthError):
-    code = "rate_limited"
-    status = 429
-    user_message = "Too many sign-in attempts failed. Please wait a few minutes and try again."
+    step = Step.TIME
 
 
 class KeyRejected(ValidationFailed):

@@ -12,13 +12,13 @@ from parley.accounts.models import LoginMethod, User, UserToken
 from parley.accounts.sessions import log_user_in, write_session_now
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
-from parley.errors import AuthError, ParleyError, ServiceUnavailable
+from parley.errors import AuthError, ParleyError, RateLimited, ServiceUnavailable
 from parley.web.proxy import client_address
 
 from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
 from .config import verification_config
-from .errors import JwtDisabled, RateLimited
+from .errors import JwtDisabled
 from .provisioning import CREATE, LINK, LOGIN, Resolution, Rules, provision_user, resolve
 from .replay import consume_jti
 from .verify import VerifiedToken, verify_claims, verify_jws

@@ -170,13 +170,8 @@ def _refresh(user: User, identity) -> Provisioned:
     if identity.metadata != user.metadata:
         user.metadata = identity.metadata
         user.save(update_fields=["metadata"])
-    # claims.parse_identity already validated and trimmed the email: only a different
-    # one needs clean_email's second validation.
-    if (
-        identity.email
-        and identity.email != user.email
-        and accounts.clean_email(identity.email) != user.email
-    ):
+    # claims.parse_identity cleaned the email with accounts' clean_email already.
+    if identity.email and identity.email != user.email:
         try:
             accounts.update_email(user=user, email=identity.email)
         except EmailTaken:

@@ -4,9 +4,7 @@ windows of the admin's `failure_window_seconds` (DESIGN §4.4)."""
 from django.conf import settings
 from django.core.cache import cache
 
-from parley.errors import AuthError
-
-from .errors import RateLimited
+from parley.errors import AuthError, RateLimited
 
 # Not allauth's limiter (allauth.core.ratelimit, which email login uses): its rates come from
 # settings (this limit and window are the instance's, in the database, changed at run time),

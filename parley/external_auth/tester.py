@@ -1,10 +1,8 @@
 """The admin's token tester (DESIGN §5): every check of §4.2 on a pasted code, and what a
 login with it would do — predicted from read-only look-ups, so testing changes nothing."""
 
-import base64
-import binascii
-import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,46 +16,32 @@ from parley.errors import AuthError
 from .admin_services import jti_already_used
 from .claims import LookupById, Upsert, parse_identity
 from .config import verification_config
-from .errors import (
-    InvalidAudience,
-    InvalidClaims,
-    InvalidIssuer,
-    InvalidSignature,
-    JwtDisabled,
-    LifetimeTooLong,
-    MalformedToken,
-    TokenExpired,
-    TokenNotYetValid,
-    TokenReplayed,
-    UnsupportedAlgorithm,
-)
+from .errors import CodeRefused, InvalidClaims, JwtDisabled, MalformedToken, Step, TokenReplayed
 from .provisioning import LINK, LOGIN, Rules, resolve
-from .verify import MAX_TOKEN_CHARS, VerifiedToken, verify_jws, verify_token
+from .tester_display import DecodedPart, decode_for_display, header_alg
+from .verify import MAX_TOKEN_CHARS, VerifiedJws, VerifiedToken, verify_claims, verify_jws
 
 PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
-MAX_DISPLAY_CHARS = 20_000
 
-ENABLED = "JWT login switched on"
-STRUCTURE = "Size and structure"
-ALGORITHM = "Algorithm"
-SIGNATURE = "Signature"
-TIME = "Time claims (exp, nbf, iat)"
-ISSUER_AUDIENCE = "Issuer and audience (iss, aud)"
-ONE_TIME = "One-time use (jti)"
-IDENTITY = "Who the code names (user, id, email)"
-STEPS = (ENABLED, STRUCTURE, ALGORITHM, SIGNATURE, TIME, ISSUER_AUDIENCE, ONE_TIME, IDENTITY)
-
-# A MalformedToken raised after the signature checked out is about one claim; its reason
-# starts with that claim's name.
-_STEP_BY_CLAIM = {
-    "exp": TIME,
-    "nbf": TIME,
-    "iat": TIME,
-    "iss": ISSUER_AUDIENCE,
-    "aud": ISSUER_AUDIENCE,
-    "jti": ONE_TIME,
+LABELS = {
+    Step.ENABLED: "JWT login switched on",
+    Step.STRUCTURE: "Size and structure",
+    Step.ALGORITHM: "Algorithm",
+    Step.SIGNATURE: "Signature",
+    Step.TIME: "Time claims (exp, nbf, iat)",
+    Step.ISSUER_AUDIENCE: "Issuer and audience (iss, aud)",
+    Step.ONE_TIME: "One-time use (jti)",
+    Step.IDENTITY: "Who the code names (user, id, email)",
 }
-_CLAIM_STEPS = (TIME, ISSUER_AUDIENCE, ONE_TIME)
+ENABLED, STRUCTURE, ALGORITHM, SIGNATURE, TIME, ISSUER_AUDIENCE, ONE_TIME, IDENTITY = (
+    LABELS[step] for step in Step
+)
+STEPS = tuple(LABELS.values())
+
+# The order verify_jws, then verify_claims, run their checks: a refusal at one step means
+# every step before it passed. The payload is parsed (STRUCTURE) only after the signature.
+_JWS_ORDER = (Step.ENABLED, Step.STRUCTURE, Step.ALGORITHM, Step.SIGNATURE)
+_CLAIMS_ORDER = (*_JWS_ORDER[:1], *_JWS_ORDER[2:], Step.STRUCTURE, Step.TIME, Step.ISSUER_AUDIENCE)
 
 
 @dataclass(frozen=True)
@@ -76,14 +60,6 @@ class Prediction:
     error_code: str = ""
     user_message: str = ""  # what the person would see on the error page
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DecodedPart:
-    """A header or payload segment decoded for display only: never trusted, never used."""
-
-    text: str | None
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,71 +87,31 @@ test_code.__test__ = False  # a function named test_*, but not a test for pytest
 
 
 def _run(code: str, now: float) -> TesterReport:
-    header, payload = _decode_for_display(code)
+    header, payload = decode_for_display(code)
     jwt_settings, keys, policy = verification_config(now=now)
-    checks: dict[str, Check] = {}
+    checks: dict[Step, Check] = {}
     refusal: AuthError | None = None
-
-    if jwt_settings.enabled:
-        checks[ENABLED] = Check(ENABLED, PASS, "JWT login is on.")
-    else:
+    if not jwt_settings.enabled:
         refusal = JwtDisabled("JWT login is switched off")
-        checks[ENABLED] = Check(
-            ENABLED,
+        checks[Step.ENABLED] = _check(
+            Step.ENABLED,
             FAIL,
             "JWT login is off, so every code is refused. The checks below show what would "
             "happen once it is on.",
         )
 
-    verified = None
+    jws = verified = None
     try:
         jws = verify_jws(token=code, keys=keys, now=now)
-    except JwtDisabled as error:
-        checks[ENABLED] = Check(
-            ENABLED, FAIL, f"No secret or public key is configured ({error.reason})."
-        )
+        verified = verify_claims(jws=jws, policy=policy, now=now)
+    except CodeRefused as error:
         refusal = refusal or error
-    except MalformedToken as error:
-        checks[STRUCTURE] = Check(STRUCTURE, FAIL, error.reason)
-        refusal = refusal or error
-    except UnsupportedAlgorithm as error:
-        checks[STRUCTURE] = _structure_passed(code, payload_checked=False)
-        checks[ALGORITHM] = Check(ALGORITHM, FAIL, error.reason)
-        refusal = refusal or error
-    except InvalidSignature as error:
-        checks[STRUCTURE] = _structure_passed(code, payload_checked=False)
-        checks[ALGORITHM] = Check(ALGORITHM, PASS, f"{_header_alg(code)} fits the key type.")
-        checks[SIGNATURE] = Check(SIGNATURE, FAIL, error.reason)
-        refusal = refusal or error
+        order = _JWS_ORDER if jws is None else _CLAIMS_ORDER
+        _passed_until(checks, order, error.step, _pass_details(code, jws, None, policy, now))
+        checks[error.step] = _check(error.step, FAIL, error.reason)
     else:
-        checks[ALGORITHM] = Check(ALGORITHM, PASS, f"{jws.algorithm} fits the key type.")
-        checks[SIGNATURE] = Check(SIGNATURE, PASS, f"Signed with {_describe_key(jws.verified_by)}.")
-        try:
-            verified = verify_token(token=code, keys=keys, policy=policy, now=now)
-        except MalformedToken as error:
-            step = _STEP_BY_CLAIM.get(error.reason.split(" ", 1)[0], STRUCTURE)
-            if step != STRUCTURE:
-                checks[STRUCTURE] = _structure_passed(code, payload_checked=True)
-                # verify_token checks times, then iss and aud, then the jti's type.
-                for earlier in _CLAIM_STEPS[: _CLAIM_STEPS.index(step)]:
-                    checks[earlier] = Check(earlier, PASS, "Fine.")
-            checks[step] = Check(step, FAIL, error.reason)
-            refusal = refusal or error
-        except (TokenExpired, TokenNotYetValid, LifetimeTooLong, InvalidClaims) as error:
-            checks[STRUCTURE] = _structure_passed(code, payload_checked=True)
-            checks[TIME] = Check(TIME, FAIL, error.reason)
-            refusal = refusal or error
-        except (InvalidIssuer, InvalidAudience) as error:
-            checks[STRUCTURE] = _structure_passed(code, payload_checked=True)
-            checks[TIME] = Check(TIME, PASS, _describe_times(None, policy, now))
-            checks[ISSUER_AUDIENCE] = Check(ISSUER_AUDIENCE, FAIL, error.reason)
-            refusal = refusal or error
-        else:
-            checks[STRUCTURE] = _structure_passed(code, payload_checked=True)
-            checks[TIME] = Check(TIME, PASS, _describe_times(verified, policy, now))
-            checks[ISSUER_AUDIENCE] = Check(
-                ISSUER_AUDIENCE, PASS, _describe_issuer_audience(verified, policy)
-            )
+        details = _pass_details(code, jws, verified, policy, now)
+        _passed_until(checks, _CLAIMS_ORDER, None, details)
 
     identity = None
     if verified is not None:
@@ -183,16 +119,18 @@ def _run(code: str, now: float) -> TesterReport:
         try:
             identity = parse_identity(payload=verified.payload)
         except InvalidClaims as error:
-            checks[IDENTITY] = Check(IDENTITY, FAIL, error.reason)
+            checks[Step.IDENTITY] = _check(Step.IDENTITY, FAIL, error.reason)
             refusal = refusal or error
         else:
-            checks[IDENTITY] = Check(IDENTITY, PASS, _describe_identity(identity))
+            checks[Step.IDENTITY] = _check(Step.IDENTITY, PASS, _describe_identity(identity))
 
     if not jwt_settings.one_time_jti:
-        checks.setdefault(ONE_TIME, Check(ONE_TIME, SKIPPED, "Not checked: one-time use is off."))
-    elif verified is not None and ONE_TIME not in checks:
-        checks[ONE_TIME] = _one_time_check(verified, now)
-        if checks[ONE_TIME].status == FAIL:
+        checks.setdefault(
+            Step.ONE_TIME, _check(Step.ONE_TIME, SKIPPED, "Not checked: one-time use is off.")
+        )
+    elif verified is not None and Step.ONE_TIME not in checks:
+        checks[Step.ONE_TIME] = _one_time_check(verified, now)
+        if checks[Step.ONE_TIME].status == FAIL:
             refusal = refusal or TokenReplayed(f"jti {verified.jti[:80]!r} was already used")
 
     if refusal is None and identity is not None:
@@ -205,8 +143,8 @@ def _run(code: str, now: float) -> TesterReport:
         outcome = _refused(refusal or MalformedToken("nothing to test"))
 
     ordered = tuple(
-        checks.get(step) or Check(step, SKIPPED, "Not checked: an earlier check failed.")
-        for step in STEPS
+        checks.get(step) or _check(step, SKIPPED, "Not checked: an earlier check failed.")
+        for step in Step
     )
     return TesterReport(
         header=header,
@@ -217,28 +155,64 @@ def _run(code: str, now: float) -> TesterReport:
     )
 
 
-def _structure_passed(code: str, *, payload_checked: bool) -> Check:
+def _check(step: Step, status: str, detail: str) -> Check:
+    return Check(LABELS[step], status, detail)
+
+
+def _passed_until(
+    checks: dict[Step, Check],
+    order: tuple[Step, ...],
+    failed: Step | None,
+    details: dict[Step, Callable[[], str]],
+) -> None:
+    """Mark each step of `order` before `failed` (all of them when None) as passed, unless
+    it already has a result (JWT login switched off)."""
+    for step in order:
+        if step == failed:
+            return
+        checks.setdefault(step, _check(step, PASS, details[step]()))
+
+
+def _pass_details(
+    code: str,
+    jws: VerifiedJws | None,
+    verified: VerifiedToken | None,
+    policy,
+    now: float,
+) -> dict[Step, Callable[[], str]]:
+    """What each passed step says; the best the tester knows at the step that failed."""
+    return {
+        Step.ENABLED: lambda: "JWT login is on.",
+        Step.STRUCTURE: lambda: _structure_passed(code, payload_checked=jws is not None),
+        Step.ALGORITHM: lambda: f"{jws.algorithm if jws else header_alg(code)} fits the key type.",
+        Step.SIGNATURE: lambda: f"Signed with {_describe_key(jws.verified_by)}.",
+        Step.TIME: lambda: _describe_times(verified, policy, now),
+        Step.ISSUER_AUDIENCE: lambda: (
+            _describe_issuer_audience(verified, policy) if verified else "Fine."
+        ),
+    }
+
+
+def _structure_passed(code: str, *, payload_checked: bool) -> str:
     parts = (
         f"{len(code)} characters (at most {MAX_TOKEN_CHARS}), three base64url segments, JSON header"
     )
     if payload_checked:
-        return Check(STRUCTURE, PASS, f"{parts} and payload.")
-    return Check(
-        STRUCTURE, PASS, f"{parts}. The payload is read only once the signature checks out."
-    )
+        return f"{parts} and payload."
+    return f"{parts}. The payload is read only once the signature checks out."
 
 
 def _one_time_check(verified: VerifiedToken, now: float) -> Check:
     if verified.jti is None:
-        return Check(
-            ONE_TIME,
+        return _check(
+            Step.ONE_TIME,
             SKIPPED,
             "The code has no jti, so one-time use does not apply: it works until it expires.",
         )
     if jti_already_used(jti=verified.jti, now=now):
-        return Check(ONE_TIME, FAIL, "Would be refused: already used.")
-    return Check(
-        ONE_TIME,
+        return _check(Step.ONE_TIME, FAIL, "Would be refused: already used.")
+    return _check(
+        Step.ONE_TIME,
         PASS,
         f"jti {verified.jti[:80]!r} has not been used. A login would use it up; this test "
         "does not.",
@@ -285,7 +259,7 @@ def _refresh_notes(user: User, identity: Upsert) -> tuple[str, ...]:
     notes = []
     if identity.metadata != user.metadata:
         notes.append("Their metadata would be replaced with the token's.")
-    if identity.email and accounts.clean_email(identity.email) != user.email:
+    if identity.email and identity.email != user.email:
         if accounts.email_in_use(identity.email, exclude=user):
             notes.append(
                 f"Their email stays {user.email or 'empty'}: {identity.email} belongs to "
@@ -376,61 +350,3 @@ def _duration(seconds: float) -> str:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'}"
     return f"{seconds} s"
-
-
-def _header_alg(code: str) -> str:
-    header = _parse_json(_b64decode(code.split(".", 1)[0]))
-    alg = header.get("alg") if isinstance(header, dict) else None
-    return alg if isinstance(alg, str) else "The algorithm"
-
-
-def _decode_for_display(code: str) -> tuple[DecodedPart, DecodedPart]:
-    """Header and payload as readable text, decoded leniently for display only; the
-    checks above never use what this returns."""
-    segments = code[: MAX_TOKEN_CHARS * 4].split(".")
-    if len(segments) < 2:
-        missing = DecodedPart(None, "Not a JWT: there is no “.” separating header and payload.")
-        return _display(segments[0], "header"), missing
-    return _display(segments[0], "header"), _display(segments[1], "payload")
-
-
-def _display(segment: str, part: str) -> DecodedPart:
-    raw = _b64decode(segment)
-    if raw is None:
-        return DecodedPart(None, f"The {part} is not base64url.")
-    text = raw.decode("utf-8", errors="replace")
-    value = _parse_json(raw)
-    if value is _NOT_JSON:
-        return DecodedPart(_cut(text), f"The {part} is not JSON; shown as text.")
-    try:
-        pretty = json.dumps(value, indent=2, ensure_ascii=False)
-    except (RecursionError, ValueError):
-        return DecodedPart(_cut(text), f"The {part} nests too deeply to lay out; shown as text.")
-    note = "" if isinstance(value, dict) else f"The {part} is JSON but not an object."
-    return DecodedPart(_cut(pretty), note)
-
-
-_NOT_JSON = object()
-
-
-def _parse_json(raw: bytes | None):
-    if raw is None:
-        return _NOT_JSON
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return _NOT_JSON
-
-
-def _b64decode(segment: str) -> bytes | None:
-    cleaned = segment.strip().rstrip("=").replace("+", "-").replace("/", "_")
-    try:
-        return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _cut(text: str) -> str:
-    if len(text) <= MAX_DISPLAY_CHARS:
-        return text
-    return text[:MAX_DISPLAY_CHARS] + "\n… (cut)"

@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -10,6 +9,9 @@ from typing import Any
 
 from jwt.algorithms import get_default_algorithms
 from jwt.exceptions import InvalidKeyError
+
+from parley.errors import shown
+from parley.strict_json import JsonRefused, json_type, loads
 
 from .errors import (
     InvalidAudience,
@@ -19,10 +21,10 @@ from .errors import (
     JwtDisabled,
     LifetimeTooLong,
     MalformedToken,
+    Step,
     TokenExpired,
     TokenNotYetValid,
     UnsupportedAlgorithm,
-    shown,
 )
 from .keys import (
     HMAC_ALGORITHMS,
@@ -32,7 +34,6 @@ from .keys import (
 )
 
 MAX_TOKEN_CHARS = 8 * 1024
-MAX_JSON_DEPTH = 32
 MAX_LEEWAY_SECONDS = 3600
 # A time claim is seconds since 1970. 1e11 is the year 5138: anything that far off, either
 # way, is a mistake or an attack, and larger values do not fit a date or a float sum.
@@ -120,7 +121,7 @@ def verify_claims(*, jws: VerifiedJws, policy: VerifyPolicy, now: float) -> Veri
     _check_audience(payload, expected=policy.audience)
     jti = payload.get("jti")
     if "jti" in payload and not isinstance(jti, str):
-        raise MalformedToken(f"jti {shown(jti)} is not a string")
+        raise MalformedToken(f"jti {shown(jti)} is not a string", step=Step.ONE_TIME)
     return VerifiedToken(
         header=jws.header,
         payload=payload,
@@ -181,78 +182,15 @@ def _decode_segment(segment: str, *, part: str) -> bytes:
     return decoded
 
 
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
-def _refuse_non_finite(text: str) -> float:
-    raise ValueError(f"non-finite number {text}")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"number {text[:40]} is out of range")
-    return value
-
-
 def _parse_json_object(raw: bytes, *, part: str) -> dict[str, Any]:
-    """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity, no lone surrogates, bounded
-    nesting, and an object at the top."""
+    """Strict JSON (parley.strict_json) with an object at the top."""
     try:
-        value = json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_refuse_duplicate_keys,
-            parse_constant=_refuse_non_finite,
-            parse_float=_finite_float,
-        )
-    except _DuplicateKey as exc:
-        raise MalformedToken(f"{part} has the key {shown(exc.key)} more than once") from None
-    except UnicodeDecodeError:
-        raise MalformedToken(f"{part} is not UTF-8") from None
-    except RecursionError:
-        raise MalformedToken(f"{part} nests too deeply") from None
-    except ValueError as exc:
-        raise MalformedToken(f"{part} is not JSON: {str(exc)[:120]}") from None
+        value = loads(raw)
+    except JsonRefused as refused:
+        raise MalformedToken(f"{part} {refused}") from None
     if not isinstance(value, dict):
-        raise MalformedToken(f"{part} is a JSON {_json_type(value)}, not an object")
-    _check_json_values(value, part=part)
+        raise MalformedToken(f"{part} is {json_type(value)}, not a JSON object")
     return value
-
-
-def _check_json_values(value: dict[str, Any], *, part: str) -> None:
-    pending: list[tuple[Any, int]] = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise MalformedToken(f"{part} nests deeper than {MAX_JSON_DEPTH} levels")
-        if isinstance(item, dict):
-            for key, child in item.items():
-                _require_encodable(key, part=part)
-                pending.append((child, depth + 1))
-        elif isinstance(item, list):
-            pending.extend((child, depth + 1) for child in item)
-        elif isinstance(item, str):
-            _require_encodable(item, part=part)
-
-
-def _require_encodable(text: str, *, part: str) -> None:
-    # json accepts "\ud800" escapes; such text cannot be stored or logged as UTF-8.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise MalformedToken(f"{part} contains an unpaired surrogate escape") from None
 
 
 def _check_header(header: dict[str, Any], *, keys: VerificationKeys) -> tuple[str, str | None]:
@@ -333,11 +271,12 @@ def _time_claim(payload: dict[str, Any], name: str) -> int | float | None:
         return None
     value = payload[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise MalformedToken(f"{name} {shown(value)} is not a number of seconds")
+        raise MalformedToken(f"{name} {shown(value)} is not a number of seconds", step=Step.TIME)
     if not -TIME_CLAIM_BOUND < value < TIME_CLAIM_BOUND:
         raise MalformedToken(
             f"{name} {shown(value)} is not a plausible time (seconds since 1970, "
-            f"less than {TIME_CLAIM_BOUND:.0e} either way)"
+            f"less than {TIME_CLAIM_BOUND:.0e} either way)",
+            step=Step.TIME,
         )
     return value
 
@@ -358,7 +297,7 @@ def _check_time_claims(
                 f"(leeway {leeway:g} s)"
             )
     if exp is None and policy.require_exp:
-        raise InvalidClaims("exp is required but missing")
+        raise InvalidClaims("exp is required but missing", step=Step.TIME)
     limit = policy.max_lifetime_seconds
     if limit is not None:
         if exp is None:
@@ -374,7 +313,7 @@ def _check_time_claims(
 def _check_issuer(payload: dict[str, Any], *, expected: str | None) -> str | None:
     iss = payload.get("iss")
     if "iss" in payload and not isinstance(iss, str):
-        raise MalformedToken(f"iss {shown(iss)} is not a string")
+        raise MalformedToken(f"iss {shown(iss)} is not a string", step=Step.ISSUER_AUDIENCE)
     if expected is not None and iss != expected:
         raise InvalidIssuer(
             f"iss {shown(iss)} is not {expected!r}"
@@ -392,7 +331,9 @@ def _check_audience(payload: dict[str, Any], *, expected: str | None) -> None:
     aud = payload["aud"]
     audiences = [aud] if isinstance(aud, str) else aud
     if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
-        raise MalformedToken(f"aud {shown(aud)} is not a string or a list of strings")
+        raise MalformedToken(
+            f"aud {shown(aud)} is not a string or a list of strings", step=Step.ISSUER_AUDIENCE
+        )
     if expected is None:
         # RFC 7519 §4.1.3: a recipient not named in a present aud must reject the token;
         # it was meant for another service sharing the same signing key.
@@ -404,8 +345,3 @@ def _check_audience(payload: dict[str, Any], *, expected: str | None) -> None:
 def _seconds(delta: float) -> str:
     rounded = round(delta)
     return str(rounded) if abs(rounded) < 10**15 else f"{delta:.3g}"
-
-
-def _json_type(value: Any) -> str:
-    names = {list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")

@@ -53,5 +53,7 @@ def test_no_link_for_a_deactivated_user(admin_client, make_user):
     response = admin_client.post(
         reverse("adminpanel:login_link", kwargs={"public_id": user.public_id}), follow=True
     )
-    assert "Reactivate this user before creating a login link." in response.content.decode()
+    assert "This user is deactivated; reactivate them before creating a login link." in (
+        response.content.decode()
+    )
     assert not LoginLink.objects.filter(user=user).exists()

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from parley.accounts import login_links
 from parley.accounts import services as accounts
 from parley.audit.selectors import EventFilter, list_events
 
@@ -86,7 +87,7 @@ def create_login_link(request, body: LoginLinkIn, response: HttpResponse):
     lifetime = timedelta(minutes=body.lifetime_minutes)
     # Taken before the link is made, so the link never expires before the time we report.
     expires_at = timezone.now() + lifetime
-    url = services.login_link_for(
+    url = login_links.create_login_link(
         user=user, lifetime=lifetime, created_by=f"api:{request.auth.prefix}"
     )
     response["Cache-Control"] = "no-store"

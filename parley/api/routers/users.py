@@ -8,7 +8,6 @@ from parley.accounts import services as accounts
 from parley.accounts.models import CreatedVia
 
 from .. import schemas, services
-from ..errors import UserIdTaken
 from ..schemas import (
     BODY_ERRORS,
     Error,
@@ -54,13 +53,11 @@ def list_users(
 )
 def create_user(request, body: UserCreate):
     """Create an active user; takes a seat (409 `seat_limit_reached` when none is free)."""
-    if body.id is not None and accounts.find_user_by_public_id(body.id) is not None:
-        raise UserIdTaken(f"public id {body.id!r} already in use")
     user = accounts.create_user(
         email=body.email,
         public_id=body.id,
         role=body.role,
-        metadata=services.clean_metadata(body.metadata),
+        metadata=body.metadata,
         created_via=CreatedVia.API,
     )
     return Status(201, UserOut.of(user))

@@ -198,3 +198,44 @@ def test_delete_removes_the_user_and_frees_the_seat(api, make_user):
     assert response.status_code == 204 and response.content == b""
     assert not User.objects.filter(pk=user.pk).exists()
     assert_json_error(api.delete("/api/v1/users/" + quote("to/go%", safe="")), 404, "not_found")
+
+
+@pytest.mark.parametrize("public_id", ["a\u200bb", "a\u202eb", "\ufeffcrm-1"])
+def test_create_with_an_id_no_jwt_could_name_is_a_422_that_says_why(api, public_id):
+    response = api.post("/api/v1/users", {"id": public_id})
+    assert_json_error(response, 422, "validation_failed")
+    assert (
+        "The user ID must not contain invisible or control characters (it contains U+"
+        in (response.json()["message"])
+    )
+    assert response.json()["errors"][0]["loc"][-1] == "id"
+    assert not User.objects.exists()
+
+
+def test_metadata_with_a_nul_character_is_refused_on_every_database(api, make_user):
+    user = make_user(metadata={"plan": "pro"})
+    nul = {"note": "a\u0000b"}
+    assert_json_error(api.post("/api/v1/users", {"metadata": nul}), 422, "validation_failed")
+    response = api.patch(f"/api/v1/users/{user.public_id}", {"metadata": nul, "role": "admin"})
+    assert_json_error(response, 422, "validation_failed")
+    assert "Metadata contains a U+0000 character." in response.json()["message"]
+    user.refresh_from_db()
+    assert (user.metadata, user.role) == ({"plan": "pro"}, Role.MEMBER)
+    assert User.objects.count() == 1
+
+
+def test_an_email_longer_than_254_characters_is_a_422(api):
+    email = "a" * 64 + "@" + ".".join(["b" * 57] * 3 + ["b" * 55]) + ".com"
+    assert_json_error(api.post("/api/v1/users", {"email": email}), 422, "validation_failed")
+    assert not User.objects.exists()
+
+
+def test_with_no_free_seat_the_admin_key_is_told_the_numbers(api, make_user):
+    make_user()
+    services.set_seat_limit(limit=1)
+    response = api.post("/api/v1/users", {"email": "late@example.com"})
+    assert_json_error(response, 409, "seat_limit_reached")
+    assert response.json()["message"] == (
+        "No seat is free (1 of 1 in use), so nothing was changed. "
+        "Raise the seat limit or deactivate someone first."
+    )

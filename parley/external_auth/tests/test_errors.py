@@ -2,7 +2,7 @@
 
 import pytest
 
-from parley.errors import AuthError, ParleyError
+from parley.errors import AuthError, ParleyError, RateLimited, shown
 from parley.external_auth import errors
 
 EXPECTED = {
@@ -19,7 +19,7 @@ EXPECTED = {
     errors.UserNotFound: ("user_not_found", 401),
     errors.IdentityConflict: ("identity_conflict", 409),
     errors.LifetimeTooLong: ("lifetime_too_long", 401),
-    errors.RateLimited: ("rate_limited", 429),
+    RateLimited: ("rate_limited", 429),
 }
 
 
@@ -44,5 +44,5 @@ def test_a_rejected_admin_key_is_a_validation_error_not_a_login_failure():
 
 
 def test_values_in_reasons_are_escaped_and_cut_short():
-    assert errors.shown("a\nb") == "'a\\nb'"
-    assert len(errors.shown("x" * 500)) == 80
+    assert shown("a\nb") == "'a\\nb'"
+    assert len(shown("x" * 500)) == 80
