@@ -4,7 +4,7 @@ import functools
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from django.db import connection, models
+from django.db import connection
 
 from parley.times import from_timestamp
 
@@ -110,14 +110,18 @@ def _build_config(row: tuple, secrets: tuple, pems: tuple):
 
 
 def _from_db(field, value):
-    """A raw column value as the ORM would give it (SQLite returns 0/1 and naive UTC)."""
-    if value is None:
-        return None
-    if isinstance(field, models.BooleanField):
-        return bool(value)
-    if isinstance(field, models.DateTimeField):
-        return _aware(value)
+    """A raw column value as the ORM would give it: the backend's and the field's own
+    converters (SQLite's 0/1 booleans and naive UTC times, JSON text), as a queryset runs."""
+    column, converters = _converters(field)
+    for converter in converters:
+        value = converter(value, column, connection)
     return value
+
+
+@functools.cache
+def _converters(field):
+    column = field.get_col(JwtSettings._meta.db_table)
+    return column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)
 
 
 def _aware(value) -> datetime:
