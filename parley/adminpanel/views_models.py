@@ -52,7 +52,7 @@ def models(request):
         title="Models",
         providers=catalogue.providers_with_models(),
         demo_model=catalogue.ensure_demo_model(),
-        default_model=catalogue.default_model(),
+        default_model=catalogue.instance_default_model(),
         form=form,
     )
 
