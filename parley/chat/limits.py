@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from parley.accounts.models import InstanceSettings, User
+from parley.errors import ValidationFailed
 
 from .errors import UsageLimitReached
 from .models import ChatSettings, DailyUsage, GroupLimit, UserLimit
@@ -166,3 +167,13 @@ def check(*, user: User, adding: int = 1) -> UsageLimitReached | None:
     zone = instance_zone()
     used = used_by(user_ids=[user.pk], today=local_today(zone))
     return refusal(user=user, limits=limits, used=used, zone=zone, adding=adding)
+
+
+def set_time_zone(*, name: str) -> None:
+    """Periods reset at midnight in `name`, an IANA time zone such as "Europe/Paris"."""
+    if name not in zoneinfo.available_timezones():
+        raise ValidationFailed(
+            f"unknown time zone {name!r}",
+            user_message=f"“{name}” is not a time zone. Use an IANA name such as Europe/Paris.",
+        )
+    InstanceSettings.objects.update_or_create(pk=1, defaults={"time_zone": name})
