@@ -21,6 +21,21 @@ def make_user(db):
 
 
 @pytest.fixture
+def make_group(db):
+    """A group with `members` added by an admin (groups services come with issue 14's
+    groups work; the rows are all a test of model access or limits needs)."""
+    from parley.groups.models import Group, Source
+
+    def make(name, *members):
+        group = Group.objects.create(name=name)
+        for member in members:
+            group.memberships.create(user=member, source=Source.MANUAL)
+        return group
+
+    return make
+
+
+@pytest.fixture
 def admin_user(make_user):
     from parley.accounts.models import Role
 

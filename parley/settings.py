@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "parley.accounts",
+    "parley.groups",
     "parley.audit",
     "parley.external_auth",
     "parley.adminpanel",

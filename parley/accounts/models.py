@@ -10,11 +10,20 @@ class Status(models.TextChoices):
     # An email signup whose code was not confirmed yet: no seat, no login, and it expires
     # (parley.accounts.signups). Everywhere else it counts as no user at all.
     UNCONFIRMED = "unconfirmed", "Awaiting email confirmation"
+    # An email signup waiting for an admin's approval (when the instance asks for it): no
+    # seat until approved.
+    PENDING = "pending", "Waiting for approval"
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
+    """Admin roles (issue 14). What each may do is decided in one place (the roles work);
+    the order here is from most to least powerful."""
+
+    OWNER = "owner", "Owner"
     ADMIN = "admin", "Admin"
+    USER_MANAGER = "user_manager", "User manager"
+    AUDITOR = "auditor", "Auditor"
+    MEMBER = "member", "Member"
 
 
 class CreatedVia(models.TextChoices):
@@ -89,7 +98,7 @@ class User(AbstractBaseUser):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
+        return self.role in (Role.OWNER, Role.ADMIN)
 
     @property
     def display_name(self) -> str:
@@ -106,6 +115,10 @@ class InstanceSettings(models.Model):
     seat_limit = models.PositiveIntegerField(null=True, blank=True)
     email_login_enabled = models.BooleanField(default=True)
     email_signup_allowed = models.BooleanField(default=True)
+    # New people from email signup wait as pending until an admin approves them.
+    signup_needs_approval = models.BooleanField(default=False)
+    # Usage periods (day, week, month) reset at midnight in this IANA time zone.
+    time_zone = models.CharField(max_length=64, default="UTC")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -1,9 +1,12 @@
 """Forms of the Models and Usage admin pages. They check the shape of the input; the rules
-live in parley.chat.catalogue and parley.chat.usage."""
+live in parley.chat.catalogue, parley.chat.limits and parley.chat.usage."""
+
+import zoneinfo
 
 from django import forms
 
-from parley.chat import catalogue
+from parley.chat import catalogue, limits
+from parley.groups.models import Group
 
 
 class ProviderForm(forms.Form):
@@ -20,11 +23,41 @@ class ProviderForm(forms.Form):
         return names
 
 
-class LimitForm(forms.Form):
-    messages_per_day = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    unlimited = forms.BooleanField(required=False)
+class LimitsForm(forms.Form):
+    """Six optional limits; an empty field means no limit on it."""
 
-    def limit(self) -> int | None:
-        if self.cleaned_data["unlimited"] or self.cleaned_data["messages_per_day"] is None:
-            return None
-        return self.cleaned_data["messages_per_day"]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for metric, period, name in limits.LIMITS:
+            self.fields[name] = forms.IntegerField(
+                min_value=0,
+                max_value=1_000_000_000_000 if metric == "tokens" else 10_000_000,
+                required=False,
+                label=f"{metric.capitalize()} a {period}",
+            )
+
+    def values(self) -> dict[str, int | None]:
+        return {name: self.cleaned_data[name] for name in limits.FIELDS}
+
+
+class ModelAccessForm(forms.Form):
+    access = forms.ChoiceField(
+        choices=[("everyone", "Everyone"), ("groups", "Only these groups")],
+        widget=forms.RadioSelect,
+        label="Who may use it",
+    )
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.CharField(max_length=64, label="Time zone for resets")
+
+    def clean_time_zone(self):
+        name = self.cleaned_data["time_zone"].strip()
+        if name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                f"“{name}” is not a time zone. Use an IANA name such as Europe/Paris."
+            )
+        return name

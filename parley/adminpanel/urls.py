@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views, views_apikeys, views_jwt, views_models, views_widget
+from . import views, views_apikeys, views_jwt, views_models, views_usage, views_widget
 from .converters import PublicIdConverter
 
 register_converter(PublicIdConverter, "public_id")
@@ -54,8 +54,10 @@ urlpatterns = [
         name="provider_delete",
     ),
     path("models/<int:model_id>/", views_models.model_action, name="model_action"),
-    path("usage/", views_models.usage, name="usage"),
-    path("usage/<public_id:public_id>/", views_models.usage_user, name="usage_user"),
+    path("usage/", views_usage.usage, name="usage"),
+    path("usage/export.csv", views_usage.usage_csv, name="usage_csv"),
+    path("usage/groups/<int:group_id>/", views_usage.usage_group, name="usage_group"),
+    path("usage/<public_id:public_id>/", views_usage.usage_user, name="usage_user"),
     path("api-keys/", views_apikeys.api_keys, name="apikeys"),
     path("api-keys/<int:key_id>/revoke/", views_apikeys.api_key_revoke, name="apikey_revoke"),
     path("widget/", views_widget.widget, name="widget"),

@@ -1,19 +1,18 @@
-"""Admin panel → Models (providers, the default model, testing a provider's connection) and
-→ Usage (per-user usage and daily message limits). Views only translate HTTP to
-parley.chat.catalogue, parley.chat.usage and parley.chat.provider_check."""
+"""Admin panel → Models: providers, the default model, who may use each model, testing a
+provider's connection. Views only translate HTTP to parley.chat.catalogue and
+parley.chat.provider_check."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parley.accounts.models import User
 from parley.chat import catalogue, provider_check
-from parley.chat import usage as chat_usage
 from parley.chat.models import ChatModel, Provider
 from parley.errors import ParleyError
+from parley.groups.models import Group
 
 from .access import admin_required
-from .forms_models import LimitForm, ProviderForm
+from .forms_models import ModelAccessForm, ProviderForm
 from .views import _page
 
 
@@ -52,7 +51,8 @@ def models(request):
         title="Models",
         providers=catalogue.providers_with_models(),
         demo_model=catalogue.ensure_demo_model(),
-        default_model=catalogue.default_model(),
+        default_model=catalogue.instance_default_model(),
+        groups=Group.objects.all(),
         form=form,
     )
 
@@ -116,6 +116,17 @@ def provider_delete(request, provider_id):
     return redirect("adminpanel:models")
 
 
+def _save_access(request, model: ChatModel) -> None:
+    form = ModelAccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose Everyone or Only these groups, with known groups.")
+        return
+    everyone = form.cleaned_data["access"] == "everyone"
+    catalogue.set_model_access(model=model, everyone=everyone, groups=form.cleaned_data["groups"])
+    who = "everyone" if everyone else ", ".join(g.name for g in form.cleaned_data["groups"])
+    messages.success(request, f"“{model.label}” is now available to {who}.")
+
+
 @require_POST
 @admin_required
 def model_action(request, model_id):
@@ -131,77 +142,8 @@ def model_action(request, model_id):
         elif action == "label":
             catalogue.rename_model(model=model, label=request.POST.get("label", ""))
             messages.success(request, "Label saved.")
+        elif action == "access":
+            _save_access(request, model)
     except ParleyError as error:
         messages.error(request, error.user_message)
     return redirect("adminpanel:models")
-
-
-@require_http_methods(["GET", "POST"])
-@admin_required
-def usage(request):
-    settings_row = chat_usage.chat_settings()
-    form = LimitForm(
-        request.POST or None,
-        initial={
-            "messages_per_day": settings_row.messages_per_day,
-            "unlimited": settings_row.messages_per_day is None,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        chat_usage.set_instance_limit(messages_per_day=form.limit())
-        limit = form.limit()
-        messages.success(
-            request,
-            "Daily limit saved: "
-            + ("unlimited." if limit is None else f"{limit} messages a day per person."),
-        )
-        return redirect("adminpanel:usage")
-    query = request.GET.get("q", "").strip()[:100]
-    return _page(
-        request,
-        "adminpanel/usage.html",
-        section="usage",
-        title="Usage",
-        rows=chat_usage.usage_report(query=query),
-        query=query,
-        instance_limit=settings_row.messages_per_day,
-        form=form,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@admin_required
-def usage_user(request, public_id):
-    person = get_object_or_404(User, public_id=public_id)
-    row = chat_usage.usage_for(user=person)
-    form = LimitForm(
-        request.POST or None,
-        initial={
-            "messages_per_day": row.limit if row.overridden else None,
-            "unlimited": row.overridden and row.limit is None,
-        },  # fmt: skip
-    )
-    if request.method == "POST":
-        if request.POST.get("action") == "clear":
-            chat_usage.set_user_limit(user=person, override=False, messages_per_day=None)
-            messages.success(request, "This person now follows the instance's daily limit.")
-            return redirect("adminpanel:usage_user", public_id=person.public_id)
-        if form.is_valid():
-            chat_usage.set_user_limit(user=person, override=True, messages_per_day=form.limit())
-            limit = form.limit()
-            messages.success(
-                request,
-                "Personal daily limit saved: "
-                + ("unlimited." if limit is None else f"{limit} messages a day."),
-            )
-            return redirect("adminpanel:usage_user", public_id=person.public_id)
-    return _page(
-        request,
-        "adminpanel/usage_user.html",
-        section="usage",
-        title=f"Usage of {person.display_name}",
-        person=person,
-        row=row,
-        instance_limit=chat_usage.chat_settings().messages_per_day,
-        form=form,
-    )

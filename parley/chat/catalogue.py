@@ -1,11 +1,14 @@
 """The model catalogue: providers and their models, the demo model and the default."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
+from parley.accounts.models import User
 from parley.errors import ValidationFailed
+from parley.groups.models import Group
 
 from . import crypto, demo
-from .errors import ModelUnavailable
+from .errors import ModelNotAllowed, ModelUnavailable, NoModelAvailable
 from .models import ChatModel, ModelKind, Provider
 from .providers import ModelTarget
 
@@ -32,32 +35,64 @@ def ensure_demo_model() -> ChatModel:
 
 
 def providers_with_models():
-    """Every provider with its models, as the admin's Models page lists them."""
-    return Provider.objects.prefetch_related("models")
+    """Every provider with its models and their groups, as the admin's Models page lists them."""
+    return Provider.objects.prefetch_related("models__groups")
 
 
-def available_models() -> list[ChatModel]:
-    """Enabled models for the picker, the default first."""
-    models = list(ChatModel.objects.filter(enabled=True).select_related("provider"))
+def _allowed(models, *, user):
+    return models.filter(Q(for_everyone=True) | Q(groups__memberships__user=user)).distinct()
+
+
+def available_models(*, user: User) -> list[ChatModel]:
+    """The enabled models `user` may use, for the picker: the instance default first."""
+    enabled = ChatModel.objects.filter(enabled=True)
+    models = list(_allowed(enabled, user=user))
     if not models and not ChatModel.objects.filter(kind=ModelKind.DEMO).exists():
-        models = [ensure_demo_model()]
+        ensure_demo_model()  # a fresh instance chats with the demo model
+        models = list(_allowed(enabled, user=user))
     return sorted(models, key=lambda m: (not m.is_default, m.kind != ModelKind.DEMO, m.label))
 
 
-def default_model() -> ChatModel | None:
-    models = available_models()
+def default_model(*, user: User) -> ChatModel | None:
+    """The instance's default model, or else the first model `user` may use."""
+    models = available_models(user=user)
     return models[0] if models else None
 
 
-def resolve_model(*, model_id: int | None) -> ChatModel:
-    """The enabled model `model_id`, or the instance default when none is named."""
+def instance_default_model() -> ChatModel | None:
+    return ChatModel.objects.filter(is_default=True).first()
+
+
+def may_use(*, user: User, model: ChatModel) -> bool:
+    return model.for_everyone or _allowed(ChatModel.objects.filter(pk=model.pk), user=user).exists()
+
+
+def resolve_model(*, user: User, model_id: int | None) -> ChatModel:
+    """The enabled model `model_id` if `user` may use it, or their default when none is
+    named; refused with a message saying whom to ask."""
     if model_id is None:
-        model = default_model()
-    else:
-        model = ChatModel.objects.filter(pk=model_id, enabled=True).first()
+        model = default_model(user=user)
+        if model is None:
+            raise NoModelAvailable(f"user {user.pk}: no enabled model open to them")
+        return model
+    model = ChatModel.objects.filter(pk=model_id, enabled=True).first()
     if model is None:
         raise ModelUnavailable(f"model {model_id!r} is not enabled")
+    if not may_use(user=user, model=model):
+        raise ModelNotAllowed(f"user {user.pk}: model {model.pk} is not open to their groups")
     return model
+
+
+@transaction.atomic
+def set_model_access(*, model: ChatModel, everyone: bool, groups: list[Group]) -> None:
+    """Open `model` to everyone, or only to the members of `groups` (at least one)."""
+    if not everyone and not groups:
+        raise ValidationFailed(
+            "no groups chosen",
+            user_message="Choose at least one group, or make the model available to everyone.",
+        )
+    ChatModel.objects.filter(pk=model.pk).update(for_everyone=everyone)
+    model.groups.set([] if everyone else groups)
 
 
 def model_target(*, model: ChatModel) -> ModelTarget:

@@ -30,7 +30,7 @@ def get_conversation(*, user: User, public_id: str) -> Conversation:
 
 
 def create_conversation(*, user: User, model_id: int | None = None) -> Conversation:
-    model = resolve_model(model_id=model_id)
+    model = resolve_model(user=user, model_id=model_id)
     return Conversation.objects.create(
         user=user, public_id=secrets.token_urlsafe(12), model=model, title=DEFAULT_TITLE
     )

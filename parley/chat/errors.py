@@ -19,13 +19,28 @@ class ModelUnavailable(ParleyError):
     user_message = "That model is not available. Pick another one."
 
 
+class ModelNotAllowed(ParleyError):
+    code = "model_not_allowed"
+    status = 403
+    user_message = (
+        "You don't have access to that model. Pick another one, or ask your Parley "
+        "administrators to give you access."
+    )
+
+
+class NoModelAvailable(ParleyError):
+    code = "no_model_available"
+    status = 403
+    user_message = (
+        "No AI model is available to you yet. Please ask your Parley administrators "
+        "to give you access to one."
+    )
+
+
 class UsageLimitReached(ParleyError):
     code = "usage_limit_reached"
     status = 429
-    user_message = (
-        "You have reached your daily message limit. It resets at midnight UTC; "
-        "ask your administrator if you need more."
-    )
+    user_message = "You have reached a usage limit; ask your administrators if you need more."
 
 
 class ProviderError(ParleyError):

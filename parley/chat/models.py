@@ -38,6 +38,10 @@ class ChatModel(models.Model):
     label = models.CharField(max_length=200)  # what people see in the picker
     enabled = models.BooleanField(default=True)
     is_default = models.BooleanField(default=False)
+    # Who may use it: everyone, or only the members of `groups`. An explicit flag rather
+    # than "no groups means everyone", so deleting a model's last group never opens it up.
+    for_everyone = models.BooleanField(default=True)
+    groups = models.ManyToManyField("groups.Group", blank=True, related_name="chat_models")
 
     class Meta:
         ordering = ["kind", "label", "id"]
@@ -54,22 +58,44 @@ class ChatModel(models.Model):
         return self.label
 
 
-class ChatSettings(models.Model):
-    """One row (pk=1): the instance-wide chat limits."""
+class LimitFields(models.Model):
+    """Messages and tokens (prompt + answer) a person may use per day, week and month, in
+    the instance's time zone. Each is optional: None means no limit on it."""
 
-    messages_per_day = models.PositiveIntegerField(null=True, blank=True)  # None: unlimited
+    messages_per_day = models.PositiveIntegerField(null=True, blank=True)
+    messages_per_week = models.PositiveIntegerField(null=True, blank=True)
+    messages_per_month = models.PositiveIntegerField(null=True, blank=True)
+    tokens_per_day = models.PositiveBigIntegerField(null=True, blank=True)
+    tokens_per_week = models.PositiveBigIntegerField(null=True, blank=True)
+    tokens_per_month = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChatSettings(LimitFields):
+    """One row (pk=1): the instance's default limits, for people whom neither a personal
+    limit nor a group limit covers."""
 
     def __str__(self):
         return "Chat settings"
 
 
-class UserLimit(models.Model):
-    """An admin's per-user override of the instance's daily message limit."""
+class GroupLimit(LimitFields):
+    """The limits of each member of a group (not a pool the members share)."""
+
+    group = models.OneToOneField("groups.Group", on_delete=models.CASCADE, related_name="limit")
+
+    def __str__(self):
+        return f"Limit for group {self.group_id}"
+
+
+class UserLimit(LimitFields):
+    """An admin's per-person override: it replaces the group and instance limits."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_limit"
     )
-    messages_per_day = models.PositiveIntegerField(null=True, blank=True)  # None: unlimited
 
     def __str__(self):
         return f"Limit for {self.user_id}"
@@ -131,7 +157,8 @@ class Message(models.Model):
 
 
 class DailyUsage(models.Model):
-    """Messages sent and tokens used by one person on one (UTC) day."""
+    """Messages sent and tokens used by one person on one day in the instance's time zone
+    (UTC days before the time zone was set). Group figures are sums over the members."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_usage"

@@ -1,4 +1,4 @@
-"""The reads before a chat reply, as two SQL statements.
+"""The reads before a chat reply, as two SQL statements (the limits are read by parley.chat.limits).
 
 They run for every message, ahead of the model's request, so they sit on the path to the
 first token. Through the ORM they were five queries whose building cost about four times
@@ -7,22 +7,22 @@ the chat app's own tables. tests/test_reads.py checks them against the ORM, so a
 the models cannot leave them behind unnoticed.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import ChatModel, ChatSettings, Conversation, DailyUsage, Message, Provider, UserLimit
+from parley.groups.models import Membership
+
+from .models import ChatModel, Conversation, Message, Provider
 
 
 @dataclass(frozen=True)
 class ReplyContext:
-    """A person's conversation with its model and provider, and their limit for today."""
+    """A person's conversation with its model and provider, and whether they may use it."""
 
     conversation: Conversation
     model: ChatModel | None  # with .provider set (None for the demo model)
-    limit: int | None  # messages a day; None: unlimited
-    messages_today: int
+    model_allowed: bool  # open to everyone, or to one of the person's groups
 
 
 def _table(model) -> str:
@@ -34,14 +34,13 @@ _CONTEXT_SQL = f"""
     SELECT c.id, c.title,
            m.id, m.kind, m.name, m.label, m.enabled, m.is_default,
            p.id, p.name, p.base_url, p.api_key_encrypted, p.timeout_seconds,
-           ul.id, ul.messages_per_day,
-           (SELECT s.messages_per_day FROM {_table(ChatSettings)} s WHERE s.id = 1),
-           COALESCE(du.messages, 0)
+           m.for_everyone OR EXISTS (
+               SELECT 1 FROM {_table(ChatModel.groups.through)} mg
+               JOIN {_table(Membership)} gm ON gm.group_id = mg.group_id
+               WHERE mg.chatmodel_id = m.id AND gm.user_id = c.user_id)
     FROM {_table(Conversation)} c
     LEFT JOIN {_table(ChatModel)} m ON m.id = c.model_id
     LEFT JOIN {_table(Provider)} p ON p.id = m.provider_id
-    LEFT JOIN {_table(UserLimit)} ul ON ul.user_id = c.user_id
-    LEFT JOIN {_table(DailyUsage)} du ON du.user_id = c.user_id AND du.day = %s
     WHERE c.user_id = %s AND c.public_id = %s
 """  # noqa: S608
 
@@ -51,20 +50,18 @@ _RECENT_SQL = f"""
 """  # noqa: S608
 
 
-def reply_context(*, user, public_id: str, day: datetime.date) -> ReplyContext | None:
+def reply_context(*, user, public_id: str) -> ReplyContext | None:
     """`user`'s conversation `public_id` (None if they have none such), its model, and
-    their daily limit (a personal override, else the instance's) with `day`'s count."""
+    whether its model is open to them."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            _CONTEXT_SQL, [connection.ops.adapt_datefield_value(day), user.pk, public_id]
-        )
+        cursor.execute(_CONTEXT_SQL, [user.pk, public_id])
         row = cursor.fetchone()
     if row is None:
         return None
     (conversation_id, title,
      model_id, kind, name, label, enabled, is_default,
      provider_id, provider_name, base_url, api_key_encrypted, timeout_seconds,
-     override_id, override, instance_limit, messages_today) = row  # fmt: skip
+     allowed) = row  # fmt: skip
     model = None
     if model_id is not None:
         provider = None
@@ -95,8 +92,7 @@ def reply_context(*, user, public_id: str, day: datetime.date) -> ReplyContext |
     return ReplyContext(
         conversation=conversation,
         model=model,
-        limit=override if override_id is not None else instance_limit,
-        messages_today=messages_today,
+        model_allowed=bool(allowed),
     )
 
 

@@ -4,21 +4,22 @@ The streaming handler (stream.py) runs these in worker threads, never on the eve
 """
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from parley.accounts.models import User
 from parley.errors import ValidationFailed
 
-from . import markdown, reads
+from . import limits, markdown, reads
 from .catalogue import model_target, resolve_model
 from .conversations import DEFAULT_TITLE
-from .errors import ConversationNotFound, ProviderError
-from .models import ChatModel, Conversation, DailyUsage, Message, MessageStatus, Role
+from .errors import ConversationNotFound, ModelNotAllowed, ProviderError
+from .limits import Limits
+from .models import ChatModel, Conversation, Message, MessageStatus, Role
 from .providers import ModelTarget, Usage, estimate_tokens
-from .usage import count_message, limit_reached, utc_today
+from .usage import count_message, count_tokens
 
 MAX_MESSAGE_CHARS = 32_000
 HISTORY_MESSAGES = 40  # the most recent messages sent to the model as context
@@ -40,14 +41,15 @@ class ReplyPlan:
 
 @dataclass(frozen=True)
 class ReplyRequest:
-    """The reads before a reply (ownership, model, limit), made outside the write
+    """The reads before a reply (ownership, model, limits), made outside the write
     transaction: SQLite has one writer, so it only holds the lock for the writes."""
 
     user: User
     conversation: Conversation
     model: ChatModel
     target: ModelTarget
-    limit: int | None
+    limits: Limits
+    zone: ZoneInfo
     content: str | None
     regenerate: bool
     history: list[dict]  # what the model is sent, this message included
@@ -68,7 +70,7 @@ def prepare_reply(
     model_id: int | None = None,
     regenerate: bool = False,
 ) -> ReplyRequest:
-    """Check the message, ownership, model and limit, and read what the model will be sent
+    """Check the message, ownership, model and limits, and read what the model will be sent
     (reads only: the stream starts the model's request while commit_reply writes)."""
     if not regenerate:
         content = (content or "").strip()
@@ -79,15 +81,22 @@ def prepare_reply(
                 "message too long",
                 user_message=f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters.",
             )
-    context = reads.reply_context(user=user, public_id=public_id, day=utc_today())
+    context = reads.reply_context(user=user, public_id=public_id)
     if context is None:
         raise ConversationNotFound(f"no conversation {public_id!r} for user {user.pk}")
-    conversation, model, limit = context.conversation, context.model, context.limit
+    conversation, model = context.conversation, context.model
     if model_id is not None or model is None or not model.enabled:
-        model = resolve_model(model_id=model_id)
-    if limit is not None and context.messages_today >= limit:
+        model = resolve_model(user=user, model_id=model_id)
+    elif not context.model_allowed:
+        raise ModelNotAllowed(f"user {user.pk}: conversation's model {model.pk} not open to them")
+    applying = limits.limits_for(user=user)
+    zone = limits.instance_zone()
+    if applying.any():
         # Refused before the model is asked; commit_reply's count still decides a race.
-        raise limit_reached(user=user, limit=limit)
+        used = limits.used_by(user_ids=[user.pk], today=limits.local_today(zone))
+        refused = limits.refusal(user=user, limits=applying, used=used, zone=zone, adding=1)
+        if refused is not None:
+            raise refused
     recent = reads.recent_messages(conversation_id=conversation.pk, count=HISTORY_MESSAGES + 1)
     drop_message_id = None
     if regenerate:
@@ -106,7 +115,8 @@ def prepare_reply(
         conversation=conversation,
         model=model,
         target=model_target(model=model),
-        limit=limit,
+        limits=applying,
+        zone=zone,
         content=content,
         regenerate=regenerate,
         history=history[-HISTORY_MESSAGES:],
@@ -124,7 +134,7 @@ def commit_reply(*, request: ReplyRequest) -> ReplyPlan:
     with transaction.atomic():
         if request.drop_message_id is not None:
             Message.objects.filter(pk=request.drop_message_id).delete()
-        count_message(user=user, limit=request.limit)
+        count_message(user=user, applying=request.limits, zone=request.zone)
         assistant = Message(
             conversation=conversation,
             role=Role.ASSISTANT,
@@ -212,15 +222,11 @@ def finish_reply(
             conversation_pk, user_id = plan.conversation_pk, plan.user_id
         if not Message.objects.filter(pk=plan.assistant_message_id).update(**fields):
             return None  # the conversation was deleted while the answer streamed
-        updates = {
-            "prompt_tokens": F("prompt_tokens") + usage.prompt_tokens,
-            "completion_tokens": F("completion_tokens") + usage.completion_tokens,
-        }
-        if usage.estimated:
-            updates["estimated_tokens"] = True
-        today = utc_today()  # the day the answer ends, which may be after midnight
-        if not DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates):
-            DailyUsage.objects.get_or_create(user_id=user_id, day=today)
-            DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates)
+        count_tokens(
+            user_id=user_id,
+            prompt=usage.prompt_tokens,
+            completion=usage.completion_tokens,
+            estimated=usage.estimated,
+        )
         Conversation.objects.filter(pk=conversation_pk).update(updated_at=timezone.now())
     return Message(pk=plan.assistant_message_id, conversation_id=conversation_pk, **fields)

@@ -1,133 +1,91 @@
-"""Usage per person and UTC day (messages, tokens) and the daily message limits."""
+"""Usage per person and day (messages, tokens): counting it and setting the limits."""
 
 import datetime
-from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.db.models import F
 
 from parley.accounts.models import User
+from parley.groups.models import Group
 
-from .errors import UsageLimitReached
-from .models import ChatSettings, DailyUsage, UserLimit
-
-
-def utc_today() -> datetime.date:
-    """Limits reset and usage is counted by the UTC day."""
-    return timezone.now().astimezone(datetime.UTC).date()
+from . import limits
+from .models import ChatSettings, DailyUsage, GroupLimit, UserLimit
 
 
 def chat_settings() -> ChatSettings:
     return ChatSettings.objects.get_or_create(pk=1)[0]
 
 
+def set_instance_limits(*, values: dict[str, int | None]) -> None:
+    """The default limits, for people without a personal or group limit."""
+    ChatSettings.objects.update_or_create(pk=1, defaults=_only_limits(values))
+
+
 def set_instance_limit(*, messages_per_day: int | None) -> None:
     ChatSettings.objects.update_or_create(pk=1, defaults={"messages_per_day": messages_per_day})
 
 
-def set_user_limit(*, user: User, override: bool, messages_per_day: int | None) -> None:
-    """With `override` off the user follows the instance limit; on, `messages_per_day`
-    (None: unlimited) applies to them alone."""
+def set_group_limits(*, group: Group, values: dict[str, int | None] | None) -> None:
+    """`values=None` removes the group's limits: its members follow their other groups or
+    the instance default."""
+    if values is None:
+        GroupLimit.objects.filter(group=group).delete()
+        return
+    GroupLimit.objects.update_or_create(group=group, defaults=_only_limits(values))
+
+
+def set_user_limit(
+    *,
+    user: User,
+    override: bool,
+    messages_per_day: int | None = None,
+    values: dict[str, int | None] | None = None,
+) -> None:
+    """With `override` off the person follows their groups or the instance; on, `values`
+    (or just `messages_per_day`; None: unlimited) apply to them alone."""
     if not override:
         UserLimit.objects.filter(user=user).delete()
         return
-    UserLimit.objects.update_or_create(user=user, defaults={"messages_per_day": messages_per_day})
+    values = values if values is not None else {"messages_per_day": messages_per_day}
+    UserLimit.objects.update_or_create(user=user, defaults=_only_limits(values))
+
+
+def _only_limits(values: dict[str, int | None]) -> dict[str, int | None]:
+    return {name: values.get(name) for name in limits.FIELDS}
 
 
 def messages_limit_for(*, user: User) -> int | None:
-    override = UserLimit.objects.filter(user=user).values_list("messages_per_day")[:1]
-    for (messages_per_day,) in override:
-        return messages_per_day
-    for (messages_per_day,) in ChatSettings.objects.filter(pk=1).values_list("messages_per_day"):
-        return messages_per_day
-    return chat_settings().messages_per_day
+    return limits.limits_for(user=user).values["messages_per_day"]
 
 
-def count_message(*, user: User, limit: int | None) -> None:
-    """Count one message against today's limit, or refuse it. One conditional UPDATE, so
-    concurrent requests cannot both take the last message of the day."""
-    today = utc_today()
-    rows = DailyUsage.objects.filter(user=user, day=today)
-    if limit is not None:
-        rows = rows.filter(messages__lt=limit)
+def _add_today(*, user_id: int, today: datetime.date, **updates) -> None:
     # Today's row exists nearly always: try the UPDATE first, create the row only if needed.
-    if rows.update(messages=F("messages") + 1) == 0:
-        DailyUsage.objects.get_or_create(user=user, day=today)
-        counted = rows.update(messages=F("messages") + 1)
-    else:
-        counted = 1
-    if counted == 0:
-        raise limit_reached(user=user, limit=limit)
+    if not DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates):
+        DailyUsage.objects.get_or_create(user_id=user_id, day=today)
+        DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates)
 
 
-def limit_reached(*, user: User, limit: int | None) -> UsageLimitReached:
-    return UsageLimitReached(
-        f"user {user.pk}: {limit} messages a day",
-        user_message=(
-            f"You have reached your limit of {limit} message{'s' if limit != 1 else ''} "
-            "a day. It resets at midnight UTC; ask your administrator if you need more."
-        ),
-    )
+def count_message(*, user: User, applying: limits.Limits, zone: ZoneInfo) -> None:
+    """Count one message, or refuse it. Call inside a transaction: the UPDATE of today's
+    row locks it (on SQLite the transaction holds the write lock), so concurrent messages
+    are counted one after another and each checks every period's sum including the ones
+    before it; a refusal raises and rolls the count back."""
+    today = limits.local_today(zone)
+    _add_today(user_id=user.pk, today=today, messages=F("messages") + 1)
+    if not applying.any():
+        return
+    used = limits.used_by(user_ids=[user.pk], today=today)
+    refused = limits.refusal(user=user, limits=applying, used=used, zone=zone, adding=0)
+    if refused is not None:
+        raise refused
 
 
-@dataclass(frozen=True)
-class UsageRow:
-    user: User
-    messages_today: int
-    messages: int
-    prompt_tokens: int
-    completion_tokens: int
-    estimated: bool
-    limit: int | None
-    overridden: bool
-
-
-def usage_report(*, query: str = "") -> list[UsageRow]:
-    """Per-user totals and today's messages, busiest first."""
-    today = utc_today()
-    users = User.objects.filter(chat_usage__isnull=False).distinct()
-    if query.strip():
-        q = query.strip()
-        users = users.filter(Q(public_id__icontains=q) | Q(email__icontains=q))
-    totals = users.annotate(
-        total_messages=Sum("chat_usage__messages"),
-        total_prompt=Sum("chat_usage__prompt_tokens"),
-        total_completion=Sum("chat_usage__completion_tokens"),
-    ).order_by("-total_messages", "pk")
-    today_counts = dict(DailyUsage.objects.filter(day=today).values_list("user_id", "messages"))
-    estimated_users = set(
-        DailyUsage.objects.filter(estimated_tokens=True).values_list("user_id", flat=True)
-    )
-    overrides = dict(UserLimit.objects.values_list("user_id", "messages_per_day"))
-    instance_limit = chat_settings().messages_per_day
-    return [
-        UsageRow(
-            user=user,
-            messages_today=today_counts.get(user.pk, 0),
-            messages=user.total_messages or 0,
-            prompt_tokens=user.total_prompt or 0,
-            completion_tokens=user.total_completion or 0,
-            estimated=user.pk in estimated_users,
-            limit=overrides[user.pk] if user.pk in overrides else instance_limit,
-            overridden=user.pk in overrides,
-        )
-        for user in totals
-    ]
-
-
-def usage_for(*, user: User) -> UsageRow:
-    rows = DailyUsage.objects.filter(user=user)
-    totals = rows.aggregate(
-        messages=Sum("messages"), prompt=Sum("prompt_tokens"), completion=Sum("completion_tokens")
-    )
-    today = rows.filter(day=utc_today()).first()
-    return UsageRow(
-        user=user,
-        messages_today=today.messages if today else 0,
-        messages=totals["messages"] or 0,
-        prompt_tokens=totals["prompt"] or 0,
-        completion_tokens=totals["completion"] or 0,
-        estimated=rows.filter(estimated_tokens=True).exists(),
-        limit=messages_limit_for(user=user),
-        overridden=UserLimit.objects.filter(user=user).exists(),
-    )
+def count_tokens(*, user_id: int, prompt: int, completion: int, estimated: bool) -> None:
+    """Add an answer's tokens to the day it ended on (which may be after midnight)."""
+    updates = {
+        "prompt_tokens": F("prompt_tokens") + prompt,
+        "completion_tokens": F("completion_tokens") + completion,
+    }
+    if estimated:
+        updates["estimated_tokens"] = True
+    _add_today(user_id=user_id, today=limits.local_today(), **updates)

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from parley.errors import ParleyError
 
 from . import catalogue, conversations
-from .errors import ConversationNotFound
+from .errors import ConversationNotFound, NoModelAvailable
 
 
 def _page(request, *, conversation=None, title: str):
     query = request.GET.get("q", "").strip()[:100]
-    models = catalogue.available_models()
+    models = catalogue.available_models(user=request.user)
     selected = conversation.model_id if conversation and conversation.model_id else None
     if selected is None or not any(m.pk == selected for m in models):
         selected = models[0].pk if models else None
@@ -35,6 +35,7 @@ def _page(request, *, conversation=None, title: str):
             "query": query,
             "models": models,
             "selected_model": selected,
+            "no_model_message": NoModelAvailable.user_message,
         },
     )
 

@@ -3,6 +3,10 @@
 from django.db import models
 
 
+def list_member_only() -> list[str]:
+    return ["member"]
+
+
 class JwtSettings(models.Model):
     """One row (pk=1): the JWT login policy of this instance (DESIGN §4)."""
 
@@ -25,6 +29,18 @@ class JwtSettings(models.Model):
     jwks_url = models.CharField(max_length=2048, blank=True, default="")
     # Off: a key URL must not reach loopback, private, link-local or metadata addresses.
     jwks_allow_private_network = models.BooleanField(default=False)
+    # Groups from the token (issue 14): off; which claim; "sync" makes the person's
+    # token-managed memberships exactly the list, "add" only adds; unknown names are
+    # "ignore"d or "create" the group.
+    groups_from_token = models.BooleanField(default=False)
+    groups_claim = models.CharField(max_length=255, default="user.groups")
+    groups_mode = models.CharField(max_length=8, default="sync")
+    unknown_groups = models.CharField(max_length=8, default="ignore")
+    # Roles from the token: never unless an owner turns it on, and then only the roles
+    # listed (a token can never grant owner).
+    roles_from_token = models.BooleanField(default=False)
+    roles_claim = models.CharField(max_length=255, default="user.role")
+    token_roles_allowed = models.JSONField(default=list_member_only)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

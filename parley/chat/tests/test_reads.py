@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from parley.chat import catalogue, conversations, reads
-from parley.chat import usage as chat_usage
-from parley.chat.models import ChatModel, ChatSettings, Conversation, DailyUsage, Message
+from parley.chat.models import ChatModel, Conversation, Message
 from parley.tests.serving import postgres_database
 
 
@@ -32,9 +31,7 @@ def _provider_model():
 
 
 def _context(user, conversation):
-    return reads.reply_context(
-        user=user, public_id=conversation.public_id, day=chat_usage.utc_today()
-    )
+    return reads.reply_context(user=user, public_id=conversation.public_id)
 
 
 @pytest.mark.django_db
@@ -73,34 +70,19 @@ def test_someone_elses_conversation_reads_as_none(person, make_user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("instance", "override", "expected"),
-    [
-        ("no row", "none", None),
-        (5, "none", 5),
-        (5, None, None),  # a personal "unlimited" beats the instance's 5
-        (5, 9, 9),
-        (None, 3, 3),
-    ],
+    ("everyone", "member", "expected"),
+    [(True, False, True), (False, True, True), (False, False, False)],
 )
-def test_the_limit_is_the_one_the_orm_applies(person, instance, override, expected):
-    if instance != "no row":
-        chat_usage.set_instance_limit(messages_per_day=instance)
-    else:
-        ChatSettings.objects.all().delete()
-    if override != "none":
-        chat_usage.set_user_limit(user=person, override=True, messages_per_day=override)
-    conversation = conversations.create_conversation(user=person)
-    assert _context(person, conversation).limit == expected
-    assert chat_usage.messages_limit_for(user=person) == expected
-
-
-@pytest.mark.django_db
-def test_todays_count_is_read_and_other_days_are_not(person):
-    conversation = conversations.create_conversation(user=person)
-    assert _context(person, conversation).messages_today == 0
-    DailyUsage.objects.create(user=person, day="2020-01-01", messages=40)
-    DailyUsage.objects.create(user=person, day=chat_usage.utc_today(), messages=3)
-    assert _context(person, conversation).messages_today == 3
+def test_whether_the_model_is_open_to_the_person_is_what_the_orm_says(
+    person, make_group, everyone, member, expected
+):
+    model = _provider_model()
+    conversation = conversations.create_conversation(user=person, model_id=model.pk)
+    staff = make_group("Staff", *([person] if member else []))
+    make_group("Other", person)  # a group without the model
+    catalogue.set_model_access(model=model, everyone=everyone, groups=[staff])
+    assert _context(person, conversation).model_allowed is expected
+    assert catalogue.may_use(user=person, model=ChatModel.objects.get(pk=model.pk)) is expected
 
 
 @pytest.mark.django_db

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var root = document.getElementById("chat");
-  if (!root) return;
+  // Without a model there is no composer: the page only says whom to ask.
+  if (!root || !document.getElementById("composer")) return;
   var thread = document.getElementById("thread");
   var scroller = document.getElementById("chat-scroll");
   var form = document.getElementById("composer");
