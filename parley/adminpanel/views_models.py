@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parley.chat import catalogue, provider_check
 from parley.chat.models import ChatModel, Provider
 from parley.errors import ParleyError
-from parley.groups.models import Group
+from parley.groups import selectors as group_selectors
 
 from .access import admin_required
 from .forms_models import ModelAccessForm, ProviderForm
@@ -52,7 +52,7 @@ def models(request):
         providers=catalogue.providers_with_models(),
         demo_model=catalogue.ensure_demo_model(),
         default_model=catalogue.instance_default_model(),
-        groups=Group.objects.all(),
+        groups=group_selectors.all_groups(),
         form=form,
     )
 

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from parley.accounts.models import User
 from parley.chat import limits, usage_report
 from parley.chat import usage as chat_usage
-from parley.chat.models import GroupLimit, UserLimit
 from parley.errors import ParleyError
 from parley.groups.models import Group
 
@@ -120,7 +119,7 @@ def usage_csv(request):
 @admin_required
 def usage_group(request, group_id):
     group = get_object_or_404(Group, pk=group_id)
-    row = GroupLimit.objects.filter(group=group).first()
+    row = limits.group_limit_row(group=group)
     form = LimitsForm(request.POST or None, initial=_initial(row))
     if request.method == "POST":
         if request.POST.get("action") == "clear":
@@ -155,7 +154,7 @@ def usage_group(request, group_id):
 @admin_required
 def usage_user(request, public_id):
     person = get_object_or_404(User, public_id=public_id)
-    row = UserLimit.objects.filter(user=person).first()
+    row = limits.user_limit_row(user=person)
     applying = limits.limits_for(user=person)
     form = LimitsForm(request.POST or None, initial=_initial(row))
     if request.method == "POST":

@@ -177,3 +177,13 @@ def set_time_zone(*, name: str) -> None:
             user_message=f"“{name}” is not a time zone. Use an IANA name such as Europe/Paris.",
         )
     InstanceSettings.objects.update_or_create(pk=1, defaults={"time_zone": name})
+
+
+def group_limit_row(*, group) -> GroupLimit | None:
+    """The group's own limits, or None when it sets none (the Usage admin page)."""
+    return GroupLimit.objects.filter(group=group).first()
+
+
+def user_limit_row(*, user: User) -> UserLimit | None:
+    """The person's override, or None when they follow their groups or the defaults."""
+    return UserLimit.objects.filter(user=user).first()
