@@ -22,6 +22,10 @@ def find_group(*, name: str) -> Group | None:
     return Group.objects.filter(name_key=name.strip().casefold()).first()
 
 
+def member_count(*, group: Group) -> int:
+    return Membership.objects.filter(group=group).count()
+
+
 def members_of(*, group: Group, query: str = "") -> QuerySet[Membership]:
     """The group's memberships with their users, by email then id; `query` is a user id
     (exact) or part of an email."""
