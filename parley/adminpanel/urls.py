@@ -19,9 +19,7 @@ urlpatterns = [
     path("groups/", views_groups.groups, name="groups"),
     path("groups/<int:group_id>/", views_groups.group_detail, name="group"),
     path("groups/<int:group_id>/delete/", views_groups.group_delete, name="group_delete"),
-    path(
-        "groups/<int:group_id>/members/", views_groups.group_add_member, name="group_add_member"
-    ),
+    path("groups/<int:group_id>/members/", views_groups.group_add_member, name="group_add_member"),
     path(
         "groups/<int:group_id>/members/<public_id:public_id>/remove/",
         views_groups.group_remove_member,

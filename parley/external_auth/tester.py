@@ -18,8 +18,8 @@ from .claims import LookupById, Upsert, parse_identity
 from .config import verification_config
 from .errors import CodeRefused, InvalidClaims, JwtDisabled, MalformedToken, Step, TokenReplayed
 from .provisioning import LINK, LOGIN, Rules, resolve
-from .token_groups import predict_token_groups, read_token_groups
 from .tester_display import DecodedPart, decode_for_display, header_alg
+from .token_groups import predict_token_groups, read_token_groups
 from .verify import MAX_TOKEN_CHARS, VerifiedJws, VerifiedToken, verify_claims, verify_jws
 
 PASS, FAIL, SKIPPED = "pass", "fail", "skipped"

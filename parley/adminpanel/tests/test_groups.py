@@ -126,12 +126,13 @@ def test_a_users_page_shows_their_groups_and_who_added_them(admin_client, sales,
     services.add_member(group=services.create_group(name="Beta"), user=ann, source=Source.TOKEN)
     page = admin_client.get(reverse("adminpanel:user", kwargs={"public_id": ann.public_id}))
     text = page.content.decode()
-    assert "Sales</a> <span class=\"muted\">— Set by an admin" in text
-    assert "Beta</a> <span class=\"muted\">— From the JWT" in text
+    assert 'Sales</a> <span class="muted">— Set by an admin' in text
+    assert 'Beta</a> <span class="muted">— From the JWT' in text
 
 
 def test_an_unknown_group_is_a_404(admin_client):
-    assert admin_client.get(reverse("adminpanel:group", kwargs={"group_id": 999})).status_code == 404
+    response = admin_client.get(reverse("adminpanel:group", kwargs={"group_id": 999}))
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize(
