@@ -73,3 +73,32 @@ def test_users_list_json_carries_each_users_groups(db, capsys, make_user):
         "ann@example.com": ["alpha", "Sales"],
         "bob@example.com": [],
     }
+
+
+def test_jwt_policy_sets_the_groups_from_token_settings(db, capsys):
+    code, out, _ = run(
+        capsys,
+        *("jwt", "policy", "--json", "--groups-from-token", "on", "--groups-claim"),
+        *("https://crm.example.com/groups", "--groups-mode", "ADD", "--unknown-groups", "create"),
+    )
+    assert code == 0
+    policy = json.loads(out)
+    assert {k: policy[k] for k in ("groups_from_token", "groups_mode", "unknown_groups")} == {
+        "groups_from_token": True,
+        "groups_mode": "add",
+        "unknown_groups": "create",
+    }
+    assert policy["groups_claim"] == "https://crm.example.com/groups"
+
+
+def test_jwt_policy_refuses_bad_groups_settings_and_changes_nothing(db, capsys):
+    for flags, message in [
+        (("--groups-mode", "mirror"), "The groups mode must be sync or add."),
+        (("--unknown-groups", "guess"), "Unknown groups must be ignore or create."),
+        (("--groups-claim", "user groups"), "The groups claim must be a claim name"),
+    ]:
+        code, _, err = run(capsys, "jwt", "policy", "--groups-from-token", "on", *flags)
+        assert_one_line_error(code, err)
+        assert message in err
+    policy = json.loads(run(capsys, "jwt", "policy", "--json")[1])
+    assert (policy["groups_from_token"], policy["groups_mode"]) == (False, "sync")

@@ -154,3 +154,22 @@ def test_members_get_403_and_change_nothing(member_client, sales, name, method):
     assert response.status_code == 403
     sales.refresh_from_db()
     assert sales.name == "Sales" and not Membership.objects.exists()
+
+
+def test_the_jwt_policy_form_saves_the_groups_from_token_settings(admin_client):
+    from parley.adminpanel.tests.test_jwt_policy import POLICY, VALID
+    from parley.external_auth.services import get_jwt_settings
+
+    groups = {"groups_from_token": "on", "groups_claim": " roles.groups ", "groups_mode": "add"}
+    response = admin_client.post(POLICY, {**VALID, **groups, "unknown_groups": "create"})
+    assert response.status_code == 302
+    row = get_jwt_settings()
+    assert (row.groups_from_token, row.groups_claim, row.groups_mode, row.unknown_groups) == (
+        True,
+        "roles.groups",
+        "add",
+        "create",
+    )
+    bad = admin_client.post(POLICY, {**VALID, "groups_claim": "user groups"})
+    assert "The groups claim must be a claim name" in bad.content.decode()
+    assert get_jwt_settings().groups_claim == "roles.groups"
