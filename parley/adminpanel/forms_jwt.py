@@ -34,6 +34,14 @@ DURATION_RANGES = {
     "session_max": (60, MAX_DURATION_SECONDS, "between 1 minute and 365 days"),
     "failure_window": (10, DAY, "between 10 seconds and 24 hours"),
 }
+GROUPS_MODE_CHOICES = [
+    ("sync", "Sync: each login makes the token-managed groups exactly the token's list"),
+    ("add", "Add only: a login adds the token's groups and never removes any"),
+]
+UNKNOWN_GROUPS_CHOICES = [
+    ("ignore", "Ignore names that are not a group here"),
+    ("create", "Create the group"),
+]
 
 
 def _switch() -> forms.BooleanField:
@@ -119,6 +127,11 @@ class PolicyForm(forms.Form):
     failure_limit = forms.IntegerField(min_value=1, max_value=100_000)
     failure_window = forms.IntegerField(min_value=1)
     failure_window_unit = _unit_select(WINDOW_UNIT_CHOICES, "Failure window unit")
+    groups_from_token = _switch()
+    # Checked by services.update_policy (a claim name or dotted path, no spaces).
+    groups_claim = forms.CharField(max_length=255, strip=True)
+    groups_mode = forms.ChoiceField(choices=GROUPS_MODE_CHOICES)
+    unknown_groups = forms.ChoiceField(choices=UNKNOWN_GROUPS_CHOICES)
 
     @classmethod
     def initial_from(cls, row: JwtSettings) -> dict:
@@ -142,6 +155,10 @@ class PolicyForm(forms.Form):
             "failure_limit": row.failure_limit,
             "failure_window": window,
             "failure_window_unit": window_unit,
+            "groups_from_token": row.groups_from_token,
+            "groups_claim": row.groups_claim,
+            "groups_mode": row.groups_mode,
+            "unknown_groups": row.unknown_groups,
         }
 
     def clean(self):
@@ -172,6 +189,10 @@ class PolicyForm(forms.Form):
             "session_max_age_seconds": data["session_max_seconds"],
             "failure_limit": data["failure_limit"],
             "failure_window_seconds": data["failure_window_seconds"],
+            "groups_from_token": data["groups_from_token"],
+            "groups_claim": data["groups_claim"],
+            "groups_mode": data["groups_mode"],
+            "unknown_groups": data["unknown_groups"],
         }
 
 

@@ -1,6 +1,14 @@
 from django.urls import path, register_converter
 
-from . import views, views_apikeys, views_jwt, views_models, views_usage, views_widget
+from . import (
+    views,
+    views_apikeys,
+    views_groups,
+    views_jwt,
+    views_models,
+    views_usage,
+    views_widget,
+)
 from .converters import PublicIdConverter
 
 register_converter(PublicIdConverter, "public_id")
@@ -16,6 +24,15 @@ urlpatterns = [
     path("users/<public_id:public_id>/delete/", views.user_delete, name="delete"),
     path("users/<public_id:public_id>/login-link/", views.user_login_link, name="login_link"),
     path("seats/", views.seats, name="seats"),
+    path("groups/", views_groups.groups, name="groups"),
+    path("groups/<int:group_id>/", views_groups.group_detail, name="group"),
+    path("groups/<int:group_id>/delete/", views_groups.group_delete, name="group_delete"),
+    path("groups/<int:group_id>/members/", views_groups.group_add_member, name="group_add_member"),
+    path(
+        "groups/<int:group_id>/members/<public_id:public_id>/remove/",
+        views_groups.group_remove_member,
+        name="group_remove_member",
+    ),
     path("authentication/", views.authentication, name="authentication"),
     path("audit/", views.audit, name="audit"),
     path("authentication/jwt/", views_jwt.jwt_settings, name="jwt"),

@@ -18,6 +18,7 @@ from parley.accounts.models import CreatedVia, Role, User
 from parley.audit.selectors import EventFilter, list_events, recent_events_for
 from parley.errors import NotFound, ParleyError, SeatLimitReached
 from parley.external_auth.services import get_jwt_settings
+from parley.groups.selectors import memberships_of
 
 from .access import admin_required
 from .forms import (
@@ -129,6 +130,7 @@ def _render_user(request, user: User, **extra):
         subject=user,
         metadata=metadata,
         events=events,
+        memberships=memberships_of(user=user),
         is_self=user.pk == request.user.pk,
         **extra,
     )

@@ -18,13 +18,13 @@ from parley.web.json_body import request_json
 from parley.web.security_headers import page_policy
 
 from .models import ApiKey
-from .routers import auth, instance, users
+from .routers import auth, groups, instance, users
 from .security import admin_key
 
 logger = logging.getLogger("parley.api")
 
 DESCRIPTION = """
-Manage users, seats and audit events from your own systems, make one-time login links,
+Manage users, groups, seats and audit events from your own systems, make one-time login links,
 and log in clients that are not browsers with an `externalAuthCode`.
 
 Authenticate with an admin API key (Admin Panel → API keys, or `parley apikey create`):
@@ -65,6 +65,7 @@ api = ParleyAPI(
     docs_decorator=page_policy("img-src 'self' data:"),
 )
 api.add_router("", users.router)
+api.add_router("", groups.router)
 api.add_router("", instance.router)
 api.add_router("", auth.router)
 

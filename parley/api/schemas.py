@@ -26,6 +26,9 @@ from parley.accounts.validation import (
 )
 from parley.audit.models import AuthEvent
 from parley.errors import ValidationFailed
+from parley.groups import selectors as group_selectors
+from parley.groups.models import Group, Membership
+from parley.groups.services import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, clean_group_name
 
 # Query text: some databases refuse NUL characters, so they are refused here.
 SearchText = Annotated[str, StringConstraints(max_length=255, pattern=r"^[^\x00]*$")]
@@ -142,6 +145,7 @@ class UserOut(Schema):
     created_at: datetime
     last_login_at: datetime | None
     last_login_method: str | None
+    groups: list[str] = Field(description="Names of the user's groups, by name.")
 
     @staticmethod
     def of(user: User) -> "UserOut":
@@ -155,6 +159,7 @@ class UserOut(Schema):
             created_at=user.created_at,
             last_login_at=user.last_login_at,
             last_login_method=user.last_login_method or None,
+            groups=group_selectors.group_names(user=user),
         )
 
 
@@ -273,3 +278,73 @@ class LoginLinkOut(Schema):
     url: str = Field(description="One-time link; opening it logs the user in.")
     expires_at: datetime
     user: UserOut
+
+
+GroupName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=NAME_MAX_LENGTH,
+        # The characters rule of user ids (no control or invisible ones, not only spaces);
+        # clean_group_name refuses with the clearer message.
+        json_schema_extra=lambda schema: schema.update(pattern=public_id_pattern()),
+    ),
+    _accounts_rule(clean_group_name),
+]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH, pattern=r"^[^\x00]*$")]
+GroupId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    description: str
+    member_count: int
+    created_at: datetime
+
+    @staticmethod
+    def of(group: Group, *, member_count: int | None = None) -> "GroupOut":
+        if member_count is None:
+            member_count = getattr(group, "member_count", None)
+        if member_count is None:
+            member_count = group_selectors.member_count(group=group)
+        return GroupOut(
+            id=group.pk,
+            name=group.name,
+            description=group.description,
+            member_count=member_count,
+            created_at=group.created_at,
+        )
+
+
+class GroupPage(Schema):
+    items: list[GroupOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class GroupCreate(Input):
+    name: GroupName = Field(description="Unique, compared ignoring case.")
+    description: Description = ""
+
+
+class GroupUpdate(Input):
+    name: GroupName | None = None
+    description: Description | None = None
+
+
+class MembershipOut(Schema):
+    group: GroupOut
+    user: UserOut
+    source: Literal["manual", "token", "scim"] = Field(
+        description="Who manages it: an admin (`manual`), the JWT (`token`) or SCIM."
+    )
+
+    @staticmethod
+    def of(membership: Membership) -> "MembershipOut":
+        return MembershipOut(
+            group=GroupOut.of(membership.group),
+            user=UserOut.of(membership.user),
+            source=membership.source,
+        )

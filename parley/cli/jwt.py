@@ -27,6 +27,10 @@ _POLICY_FLAGS = (
     ("--failure-window", "failure_window_seconds", "duration", "5m"),
     ("--jwks-url", "jwks_url", "text", "URL|none"),
     ("--jwks-allow-private-network", "jwks_allow_private_network", "switch", "on|off"),
+    ("--groups-from-token", "groups_from_token", "switch", "on|off"),
+    ("--groups-claim", "groups_claim", "claim", "user.groups"),
+    ("--groups-mode", "groups_mode", "word", "sync|add"),
+    ("--unknown-groups", "unknown_groups", "word", "ignore|create"),
 )
 _RISKY_SWITCHES = {
     "link_by_email": (
@@ -58,6 +62,10 @@ def _policy_value(kind: str):
         lowered = text.strip().lower()
         if kind == "text":
             return "" if lowered == "none" else text.strip()
+        if kind == "claim":
+            return text.strip()  # claim names are case-sensitive
+        if kind == "word":
+            return lowered
         if kind == "switch":
             if lowered not in _SWITCHES:
                 raise argparse.ArgumentTypeError(f"{text!r} is not on or off")
@@ -222,6 +230,10 @@ def _policy_json(row) -> dict:
         "failure_window_seconds": row.failure_window_seconds,
         "jwks_url": row.jwks_url or None,
         "jwks_allow_private_network": row.jwks_allow_private_network,
+        "groups_from_token": row.groups_from_token,
+        "groups_claim": row.groups_claim,
+        "groups_mode": row.groups_mode,
+        "unknown_groups": row.unknown_groups,
     }
 
 
@@ -247,6 +259,10 @@ def _policy_lines(row) -> list[tuple[str, str]]:
         ),
         ("JWKS URL", row.jwks_url or "none"),
         ("JWKS private network", switch(row.jwks_allow_private_network)),
+        ("Groups from token", switch(row.groups_from_token)),
+        ("Groups claim", row.groups_claim),
+        ("Groups mode", row.groups_mode),
+        ("Unknown groups", row.unknown_groups),
     ]
 
 

@@ -15,9 +15,10 @@ def add_commands(sub) -> None:
 
 def list_users(args) -> None:
     from parley.accounts import selectors
+    from parley.groups.selectors import with_groups
 
     migrate_database()
-    users = selectors.list_users()
+    users = with_groups(selectors.list_users())
     if args.json:
         print(json.dumps([_user_json(user) for user in users], indent=2))
         return
@@ -30,6 +31,8 @@ def list_users(args) -> None:
 
 
 def _user_json(user) -> dict:
+    from parley.groups.selectors import group_names
+
     return {
         "id": user.public_id,
         "email": user.email,
@@ -40,4 +43,5 @@ def _user_json(user) -> dict:
         "created_at": user.created_at.isoformat(),
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         "last_login_method": user.last_login_method or None,
+        "groups": group_names(user=user),
     }

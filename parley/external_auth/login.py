@@ -21,6 +21,7 @@ from .config import verification_config
 from .errors import JwtDisabled
 from .provisioning import CREATE, LINK, LOGIN, Resolution, Rules, provision_user, resolve
 from .replay import consume_jti
+from .token_groups import apply_token_groups, read_token_groups
 from .verify import VerifiedToken, verify_claims, verify_jws
 
 
@@ -97,6 +98,7 @@ def log_in_with_code(
         signed = True
         verified = verify_claims(jws=jws, policy=policy, now=now)
         identity = parse_identity(payload=verified.payload)
+        group_names = read_token_groups(payload=verified.payload, jwt_settings=jwt_settings)
         rules = Rules(
             link_by_email=jwt_settings.link_by_email,
             admins_may_use_jwt=jwt_settings.admins_may_use_jwt,
@@ -114,6 +116,9 @@ def log_in_with_code(
                 notes.append("user created")
             if provisioned.linked:
                 notes.append("linked by email")
+            groups = apply_token_groups(user=user, names=group_names, jwt_settings=jwt_settings)
+            if groups:
+                notes.append(groups.describe())
             if start_session:
                 current = _signed_in(request)
                 if current is not None and current.pk != user.pk:

@@ -116,7 +116,13 @@ POLICY_FIELDS = (
     "failure_window_seconds",
     "jwks_url",
     "jwks_allow_private_network",
+    "groups_from_token",
+    "groups_claim",
+    "groups_mode",
+    "unknown_groups",
 )
+GROUPS_MODES = ("sync", "add")
+UNKNOWN_GROUPS = ("ignore", "create")
 
 
 def set_jwks_url(*, url: str, allow_private_network: bool) -> JwtSettings:
@@ -171,6 +177,7 @@ def update_policy(**changes) -> JwtSettings:
             "failure window out of range",
             user_message="The failure window must be between 10 seconds and 24 hours.",
         )
+    _check_groups_policy(changes)
     if "jwks_url" in changes:
         # Every way of setting the key URL (panel, CLI) gets the same checks.
         allow = changes.get("jwks_allow_private_network")
@@ -183,3 +190,27 @@ def update_policy(**changes) -> JwtSettings:
             setattr(row, name, value)
         row.save()
     return row
+
+
+def _check_groups_policy(changes: dict) -> None:
+    claim = changes.get("groups_claim")
+    if claim is not None:
+        claim = changes["groups_claim"] = claim.strip()
+        if not claim or len(claim) > 255 or any(c.isspace() or not c.isprintable() for c in claim):
+            raise ValidationFailed(
+                f"groups claim {claim[:80]!r} is not a claim name",
+                user_message=(
+                    "The groups claim must be a claim name or dotted path such as user.groups "
+                    "(at most 255 characters, no spaces)."
+                ),
+            )
+    if changes.get("groups_mode", "sync") not in GROUPS_MODES:
+        raise ValidationFailed(
+            f"groups mode {changes['groups_mode']!r} unknown",
+            user_message="The groups mode must be sync or add.",
+        )
+    if changes.get("unknown_groups", "ignore") not in UNKNOWN_GROUPS:
+        raise ValidationFailed(
+            f"unknown groups {changes['unknown_groups']!r} unknown",
+            user_message="Unknown groups must be ignore or create.",
+        )

@@ -3,7 +3,7 @@ login with it would do — predicted from read-only look-ups, so testing changes
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from .config import verification_config
 from .errors import CodeRefused, InvalidClaims, JwtDisabled, MalformedToken, Step, TokenReplayed
 from .provisioning import LINK, LOGIN, Rules, resolve
 from .tester_display import DecodedPart, decode_for_display, header_alg
+from .token_groups import predict_token_groups, read_token_groups
 from .verify import MAX_TOKEN_CHARS, VerifiedJws, VerifiedToken, verify_claims, verify_jws
 
 PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
@@ -60,6 +61,7 @@ class Prediction:
     error_code: str = ""
     user_message: str = ""  # what the person would see on the error page
     notes: tuple[str, ...] = ()
+    user: User | None = None  # who would be logged in; None for a new user or a refusal
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,12 @@ def _run(code: str, now: float) -> TesterReport:
         details = _pass_details(code, jws, verified, policy, now)
         _passed_until(checks, _CLAIMS_ORDER, None, details)
 
-    identity = None
+    identity = group_names = None
     if verified is not None:
         # The login order: identity claims, then the one-time jti, then the user.
         try:
             identity = parse_identity(payload=verified.payload)
+            group_names = read_token_groups(payload=verified.payload, jwt_settings=jwt_settings)
         except InvalidClaims as error:
             checks[Step.IDENTITY] = _check(Step.IDENTITY, FAIL, error.reason)
             refusal = refusal or error
@@ -139,6 +142,11 @@ def _run(code: str, now: float) -> TesterReport:
             admins_may_use_jwt=jwt_settings.admins_may_use_jwt,
         )
         outcome = _predict(identity, rules=rules)
+        if outcome.kind != "refused":
+            groups = predict_token_groups(
+                user=outcome.user, names=group_names, jwt_settings=jwt_settings
+            )
+            outcome = replace(outcome, notes=(*outcome.notes, *groups))
     else:
         outcome = _refused(refusal or MalformedToken("nothing to test"))
 
@@ -235,6 +243,7 @@ def _predict(identity, *, rules: Rules) -> Prediction:
                 f"id {user.public_id})."
             ),
             notes=notes,
+            user=user,
         )
     if found.action == LINK:
         return Prediction(
@@ -244,6 +253,7 @@ def _predict(identity, *, rules: Rules) -> Prediction:
                 f"becomes {identity.user_id!r} and they are logged in. No new seat is taken."
             ),
             notes=_metadata_note(identity.metadata),
+            user=user,
         )
     usage = accounts.seat_usage()
     seats = "seats are unlimited" if usage.free is None else f"{usage.free} free"

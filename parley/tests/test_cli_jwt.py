@@ -56,6 +56,10 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "Failure limit": "30 failed codes per address per 5m",
         "JWKS URL": "none",
         "JWKS private network": "off",
+        "Groups from token": "off",
+        "Groups claim": "user.groups",
+        "Groups mode": "sync",
+        "Unknown groups": "ignore",
     }
     code, out, _ = run(capsys, "jwt", "policy", "--json")
     assert code == 0
@@ -74,6 +78,10 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "failure_window_seconds": 300,
         "jwks_url": None,
         "jwks_allow_private_network": False,
+        "groups_from_token": False,
+        "groups_claim": "user.groups",
+        "groups_mode": "sync",
+        "unknown_groups": "ignore",
     }
 
 
@@ -99,7 +107,14 @@ def test_jwt_policy_sets_every_value_and_prints_the_result(db, capsys):
         "failure_limit": 5,
         "failure_window_seconds": 120,
     }
-    unchanged = {"jwks_url": None, "jwks_allow_private_network": False}
+    unchanged = {
+        "jwks_url": None,
+        "jwks_allow_private_network": False,
+        "groups_from_token": False,
+        "groups_claim": "user.groups",
+        "groups_mode": "sync",
+        "unknown_groups": "ignore",
+    }
     assert json.loads(out) == {"enabled": False, **expected, **unchanged}
     row = services.get_jwt_settings()
     assert {field: getattr(row, field) for field in expected} == expected

@@ -23,6 +23,9 @@ VALID = {
     "failure_limit": "10",
     "failure_window": "90",
     "failure_window_unit": "seconds",
+    "groups_claim": "user.groups",
+    "groups_mode": "sync",
+    "unknown_groups": "ignore",
 }
 
 

@@ -6,6 +6,7 @@ from ninja import Query, Router, Status
 from parley.accounts import selectors
 from parley.accounts import services as accounts
 from parley.accounts.models import CreatedVia
+from parley.groups.selectors import with_groups
 
 from .. import schemas, services
 from ..schemas import (
@@ -34,11 +35,13 @@ def list_users(
     last_login_method: LoginMethod | None = None,
 ):
     """Users, newest first. `q` matches a user ID exactly or part of an email."""
-    users = selectors.search_users(
-        query=q,
-        status=status or "",
-        created_via=created_via or "",
-        last_login_method=last_login_method or "",
+    users = with_groups(
+        selectors.search_users(
+            query=q,
+            status=status or "",
+            created_via=created_via or "",
+            last_login_method=last_login_method or "",
+        )
     )
     return {
         "items": [UserOut.of(u) for u in users[page.offset : page.offset + page.limit]],

@@ -62,6 +62,7 @@ def test_get_returns_the_documented_fields(api, make_user):
         "created_at": body["created_at"],
         "last_login_at": None,
         "last_login_method": None,
+        "groups": [],
     }
 
 
