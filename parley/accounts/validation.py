@@ -23,6 +23,12 @@ METADATA_MAX_BYTES = 16 * 1024
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
+def first_invisible_character(text: str) -> str | None:
+    """The first control, format (zero-width, bidi), surrogate or line/paragraph separator
+    character in `text`: names that look alike must not differ by one (ids, group names)."""
+    return next((c for c in text if unicodedata.category(c) in _REFUSED_CATEGORIES), None)
+
+
 def clean_public_id(public_id: Any, *, field: str = "public id") -> str:
     """A public id as given, or ValidationFailed. `field` names it in the audit reason
     (a JWT's "user.id")."""
@@ -38,7 +44,7 @@ def clean_public_id(public_id: Any, *, field: str = "public id") -> str:
             f"{field} has {len(public_id)} characters, more than {PUBLIC_ID_MAX_LENGTH}",
             user_message=f"The user ID must be at most {PUBLIC_ID_MAX_LENGTH} characters.",
         )
-    refused = next((c for c in public_id if unicodedata.category(c) in _REFUSED_CATEGORIES), None)
+    refused = first_invisible_character(public_id)
     if refused is not None:
         raise ValidationFailed(
             f"{field} {shown(public_id)} contains the invisible or control character "

@@ -1,12 +1,12 @@
 """Managing groups and memberships: the admin's changes, and a login's changes from its token."""
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from parley.accounts.models import User
+from parley.accounts.validation import first_invisible_character
 from parley.errors import NotFound, ParleyError, ValidationFailed, shown
 
 from .models import Group, Membership, Source, group_name_key
@@ -17,9 +17,6 @@ SYNC, ADD = "sync", "add"
 IGNORE, CREATE = "ignore", "create"
 MODES = (SYNC, ADD)
 UNKNOWN_CHOICES = (IGNORE, CREATE)
-# As for user ids: invisible or layout-changing characters would make two names that look
-# alike differ (accounts/validation.py).
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 class GroupNameTaken(ParleyError):
@@ -42,7 +39,7 @@ def clean_group_name(name: Any, *, field: str = "group name") -> str:
             f"{field} {shown(name)} has {len(name)} characters, more than {NAME_MAX_LENGTH}",
             user_message=f"A group name must be at most {NAME_MAX_LENGTH} characters.",
         )
-    refused = next((c for c in name if unicodedata.category(c) in _REFUSED_CATEGORIES), None)
+    refused = first_invisible_character(name)
     if refused is not None:
         raise ValidationFailed(
             f"{field} {shown(name)} contains the invisible or control character "
