@@ -28,6 +28,12 @@ _POLICY_FLAGS = (
     ("--jwks-url", "jwks_url", "text", "URL|none"),
     ("--jwks-allow-private-network", "jwks_allow_private_network", "switch", "on|off"),
 )
+# Roles from the token: set together through token_roles.set_token_roles, which checks them.
+_TOKEN_ROLE_FLAGS = (
+    ("--roles-from-token", "roles_from_token", "switch", "on|off"),
+    ("--roles-claim", "roles_claim", "text", "user.role"),
+    ("--token-roles", "token_roles_allowed", "list", "member,auditor"),
+)
 _RISKY_SWITCHES = {
     "link_by_email": (
         "link by email is on: a code whose user.email belongs to a user without a JWT identity "
@@ -66,6 +72,8 @@ def _policy_value(kind: str):
             if not (lowered.isascii() and lowered.isdigit()):
                 raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
             return int(lowered)
+        if kind == "list":
+            return [part.strip() for part in lowered.split(",") if part.strip()]
         if kind == "duration or none" and lowered == "none":
             return None
         return int(duration(text).total_seconds())
@@ -94,7 +102,7 @@ def add_commands(sub) -> None:
     revoke.set_defaults(jwt_command=_revoke_previous)
     policy = jwt_sub.add_parser("policy", help="print the JWT policy, or change parts of it")
     policy.add_argument("--json", action="store_true", help="print JSON (durations in seconds)")
-    for flag, field, kind, metavar in _POLICY_FLAGS:
+    for flag, field, kind, metavar in (*_POLICY_FLAGS, *_TOKEN_ROLE_FLAGS):
         policy.add_argument(
             flag, dest=field, type=_policy_value(kind), default=_UNSET, metavar=metavar
         )
@@ -196,6 +204,23 @@ def _policy(args) -> None:
     changes = {field: value for field, value in given.items() if value is not _UNSET}
     before = services.get_jwt_settings()
     row = services.update_policy(**changes) if changes else before
+    role_flags = {field: getattr(args, field) for _, field, _, _ in _TOKEN_ROLE_FLAGS}
+    if any(value is not _UNSET for value in role_flags.values()):
+        from parley.external_auth.token_roles import set_token_roles
+
+        current = {field: getattr(row, field) for field in role_flags}
+        role_flags = {f: current[f] if v is _UNSET else v for f, v in role_flags.items()}
+        row = set_token_roles(
+            enabled=role_flags["roles_from_token"],
+            claim=role_flags["roles_claim"],
+            allowed=role_flags["token_roles_allowed"],
+        )
+        if row.roles_from_token and not before.roles_from_token:
+            print(
+                "parley: warning: roles are now taken from the token: your systems decide "
+                f"who is {', '.join(row.token_roles_allowed) or 'nothing'} here.",
+                file=sys.stderr,
+            )
     for field, warning in _RISKY_SWITCHES.items():
         if changes.get(field) and not getattr(before, field):
             print(f"parley: warning: {warning}", file=sys.stderr)
@@ -222,6 +247,9 @@ def _policy_json(row) -> dict:
         "failure_window_seconds": row.failure_window_seconds,
         "jwks_url": row.jwks_url or None,
         "jwks_allow_private_network": row.jwks_allow_private_network,
+        "roles_from_token": row.roles_from_token,
+        "roles_claim": row.roles_claim,
+        "token_roles_allowed": row.token_roles_allowed,
     }
 
 
@@ -247,6 +275,9 @@ def _policy_lines(row) -> list[tuple[str, str]]:
         ),
         ("JWKS URL", row.jwks_url or "none"),
         ("JWKS private network", switch(row.jwks_allow_private_network)),
+        ("Roles from token", switch(row.roles_from_token)),
+        ("Roles claim", row.roles_claim),
+        ("Token may grant", ", ".join(row.token_roles_allowed) or "no role"),
     ]
 
 
