@@ -1,7 +1,7 @@
 """What each role may do (issue 14): the one capability table every admin page, API route and
 CLI command asks, and the rules for who may assign roles and act on whom."""
 
-from parley.errors import RoleForbidden
+from parley.errors import RoleForbidden, ValidationFailed
 
 from .models import Role
 
@@ -82,7 +82,10 @@ def require(role: str, capability: str) -> None:
 
 
 def require_may_assign(*, acting_role: str, role: str) -> None:
-    """Raise RoleForbidden unless `acting_role` may give `role` (validation is the caller's)."""
+    """Raise ValidationFailed for an unknown role, RoleForbidden unless `acting_role` may
+    give `role`."""
+    if role not in Role.values:
+        raise ValidationFailed(f"unknown role {role!r}", user_message="Unknown role.")
     if role not in assignable_roles(acting_role):
         raise RoleForbidden(
             f"role {acting_role} may not assign role {role}",
