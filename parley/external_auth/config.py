@@ -110,13 +110,16 @@ def _build_config(row: tuple, secrets: tuple, pems: tuple):
 
 
 def _from_db(field, value):
-    """A raw column value as the ORM would give it (SQLite returns 0/1 and naive UTC)."""
+    """A raw column value as the ORM would give it (SQLite returns 0/1, naive UTC and JSON
+    text)."""
     if value is None:
         return None
     if isinstance(field, models.BooleanField):
         return bool(value)
     if isinstance(field, models.DateTimeField):
         return _aware(value)
+    if isinstance(field, models.JSONField):  # JSON text on SQLite, as the driver decodes it
+        return field.from_db_value(value, None, connection)
     return value
 
 
