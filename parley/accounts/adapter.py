@@ -49,6 +49,7 @@ from .models import Status
 # only the owner of the mailbox learns why no code came.
 LOGIN_DISABLED_MAIL = "account/email/email_login_disabled"
 DEACTIVATED_MAIL = "account/email/account_deactivated"
+AWAITING_APPROVAL_MAIL = "account/email/awaiting_approval"
 ABSOLUTE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -151,8 +152,12 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
         return LOGIN_DISABLED_MAIL, {"request": context.get("request"), "reference": event}
 
     def _unknown_account_mail(self, email: str, context: dict) -> tuple[str, dict]:
-        # allauth only looks up active users, so a deactivated one lands here.
+        # allauth only looks up active users, so a deactivated or pending one lands here.
         user = services.find_user_by_email(email)
+        if user is not None and user.status == Status.PENDING:
+            error = AwaitingApproval("login code not sent: signup awaits approval")
+            event = _record(context.get("request"), error, user.public_id)
+            return AWAITING_APPROVAL_MAIL, {"request": context.get("request"), "reference": event}
         if user is not None and not user.is_active:
             error = UserDeactivated("login code not sent: user is deactivated")
             event = _record(context.get("request"), error, user.public_id)
