@@ -12,7 +12,7 @@ from parley.accounts import services as accounts
 from parley.accounts.models import CreatedVia, Role, User
 from parley.audit.models import AuthEvent
 from parley.errors import AuthError
-from parley.external_auth import ratelimit, services, tester
+from parley.external_auth import config, ratelimit, services, tester
 from parley.external_auth.errors import MalformedToken, Step
 from parley.external_auth.models import JwtLink, JwtSettings, UsedJti
 from parley.external_auth.replay import consume_jti
@@ -419,7 +419,7 @@ def test_each_refusal_lands_on_the_check_it_failed(code, secret, make_token, ste
     ],
 )
 def test_a_malformed_claim_says_which_check_it_belongs_to(secret, payload, step):
-    keys, policy = services.verification_config(now=time.time())[1:]
+    keys, policy = config.verification_config(now=time.time())[1:]
     token = compact({"alg": "HS256"}, payload, key=secret.encode())
     with pytest.raises(MalformedToken) as refused:
         verify_token(token=token, keys=keys, policy=policy)
