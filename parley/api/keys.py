@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parley.accounts import roles
+from parley.accounts.models import Role
 from parley.accounts.tokens import (
     ADMIN_KEY_PREFIX,
     MAX_CREDENTIAL_LENGTH,
@@ -62,6 +63,12 @@ def create_api_key(
             continue
         return key, secret
     raise RuntimeError("could not make a unique API key")
+
+
+def create_operator_key(*, name: str) -> tuple[ApiKey, str]:
+    """A key made on the server (`parley apikey create`): the operator's shell is the
+    instance's owner, so its keys are owner keys."""
+    return create_api_key(name=name, role=Role.OWNER, acting_role=Role.OWNER, created_by="cli")
 
 
 def authenticate_api_key(*, secret: str) -> ApiKey:

@@ -18,14 +18,10 @@ def add_commands(sub) -> None:
 
 
 def create_key(args) -> None:
-    from parley.accounts.models import Role
     from parley.api import keys
 
     migrate_database()
-    # The operator's shell is the instance's owner: its keys are owner keys.
-    _, secret = keys.create_api_key(
-        name=args.name, role=Role.OWNER, acting_role=Role.OWNER, created_by="cli"
-    )
+    _, secret = keys.create_operator_key(name=args.name)
     print(f"Owner API key “{args.name.strip()}” created. It is shown only now; send it as")
     print("'Authorization: Bearer <key>':")
     print(secret)

@@ -198,32 +198,26 @@ def _revoke_previous(args) -> None:
 
 
 def _policy(args) -> None:
-    from django.db import transaction
-
     from parley.external_auth import services
+    from parley.external_auth.token_roles import update_policy_and_token_roles
 
     given = {field: getattr(args, field) for _, field, _, _ in _POLICY_FLAGS}
     changes = {field: value for field, value in given.items() if value is not _UNSET}
     before = services.get_jwt_settings()
-    role_flags = {field: getattr(args, field) for _, field, _, _ in _TOKEN_ROLE_FLAGS}
-    with transaction.atomic():  # a refused value changes nothing, given with others or not
-        row = services.update_policy(**changes) if changes else before
-        if any(value is not _UNSET for value in role_flags.values()):
-            from parley.external_auth.token_roles import set_token_roles
-
-            current = {field: getattr(row, field) for field in role_flags}
-            role_flags = {f: current[f] if v is _UNSET else v for f, v in role_flags.items()}
-            row = set_token_roles(
-                enabled=role_flags["roles_from_token"],
-                claim=role_flags["roles_claim"],
-                allowed=role_flags["token_roles_allowed"],
-            )
-        if row.roles_from_token and not before.roles_from_token:
-            print(
-                "parley: warning: roles are now taken from the token: your systems decide "
-                f"who is {', '.join(row.token_roles_allowed) or 'nothing'} here.",
-                file=sys.stderr,
-            )
+    roles = {f: getattr(args, f) for _, f, _, _ in _TOKEN_ROLE_FLAGS}
+    roles = {f: None if v is _UNSET else v for f, v in roles.items()}
+    row = update_policy_and_token_roles(
+        changes=changes,
+        enabled=roles["roles_from_token"],
+        claim=roles["roles_claim"],
+        allowed=roles["token_roles_allowed"],
+    )
+    if row.roles_from_token and not before.roles_from_token:
+        print(
+            "parley: warning: roles are now taken from the token: your systems decide "
+            f"who is {', '.join(row.token_roles_allowed) or 'nothing'} here.",
+            file=sys.stderr,
+        )
     for field, warning in _RISKY_SWITCHES.items():
         if changes.get(field) and not getattr(before, field):
             print(f"parley: warning: {warning}", file=sys.stderr)

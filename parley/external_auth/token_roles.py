@@ -13,7 +13,7 @@ from parley.errors import ValidationFailed, shown
 
 from .errors import AdminJwtNotAllowed, InvalidClaims, RoleNotAllowed
 from .models import JwtSettings
-from .services import get_jwt_settings
+from .services import get_jwt_settings, update_policy
 
 CLAIM_MAX_LENGTH = 255
 
@@ -86,6 +86,26 @@ def set_token_roles(*, enabled: bool, claim: str, allowed: list[str]) -> JwtSett
         row.save(
             update_fields=["roles_from_token", "roles_claim", "token_roles_allowed", "updated_at"]
         )
+    return row
+
+
+def update_policy_and_token_roles(
+    *,
+    changes: dict,
+    enabled: bool | None = None,
+    claim: str | None = None,
+    allowed: list[str] | None = None,
+) -> JwtSettings:
+    """The policy changes and the token-role switches given (None: as they are), together:
+    if one is refused, none is kept (the CLI's `parley jwt policy`)."""
+    with transaction.atomic():
+        row = update_policy(**changes) if changes else get_jwt_settings()
+        if (enabled, claim, allowed) != (None, None, None):
+            row = set_token_roles(
+                enabled=row.roles_from_token if enabled is None else enabled,
+                claim=row.roles_claim if claim is None else claim,
+                allowed=allowed_token_roles(row) if allowed is None else allowed,
+            )
     return row
 
 
