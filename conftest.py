@@ -39,7 +39,8 @@ def make_group(db):
 def admin_user(make_user):
     from parley.accounts.models import Role
 
-    return make_user(email="admin@example.com", role=Role.ADMIN)
+    # The first admin of an instance is its owner (issue 14).
+    return make_user(email="admin@example.com", role=Role.OWNER)
 
 
 @pytest.fixture
@@ -82,6 +83,19 @@ def strict_admin_client(admin_user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """client_as(role): the test client, signed in as a new user with that role."""
+
+    def sign_in(role):
+        user = make_user(email=f"{role}-{next(_counter)}@example.com", role=role)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

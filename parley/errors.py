@@ -15,6 +15,8 @@ class ParleyError(Exception):
     code = "error"
     status = 400
     user_message = "Something went wrong."
+    # The heading of the error page a person sees (parley.web.errors.render_error).
+    page_title = "We could not sign you in"
 
     def __init__(
         self, reason: str = "", *, user_message: str | None = None, status: int | None = None
@@ -74,6 +76,18 @@ class UserDeactivated(AuthError):
     user_message = "Your account has been deactivated. Please contact your administrator."
 
 
+class AwaitingApproval(AuthError):
+    """An email signup the admins have not approved yet (InstanceSettings.signup_needs_approval)."""
+
+    code = "awaiting_approval"
+    status = 403
+    page_title = "Waiting for approval"
+    user_message = (
+        "Thanks, your email is confirmed. Your account is waiting for an administrator's "
+        "approval; you can sign in once it is approved."
+    )
+
+
 class UserTokenInvalid(AuthError):
     code = "token_invalid"
     status = 401
@@ -131,10 +145,18 @@ class RateLimited(AuthError):
     user_message = "Too many sign-in attempts failed. Please wait a few minutes and try again."
 
 
-class LastAdmin(ParleyError):
-    code = "last_admin"
+class LastOwner(ParleyError):
+    code = "last_owner"
     status = 409
-    user_message = "This is the last active admin; make someone else an admin first."
+    user_message = "This is the last active owner; make someone else an owner first."
+
+
+class RoleForbidden(ParleyError):
+    """The signed-in person's (or API key's) role does not allow this (issue 14)."""
+
+    code = "role_forbidden"
+    status = 403
+    user_message = "Your role does not allow this."
 
 
 class ServiceUnavailable(ParleyError):

@@ -23,6 +23,7 @@ from django.urls import reverse
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
 from parley.errors import (
+    AwaitingApproval,
     EmailLoginDisabled,
     ParleyError,
     RateLimited,
@@ -34,7 +35,7 @@ from parley.web.errors import render_error
 from parley.web.proxy import client_address
 
 from . import services, signups
-from .models import Role, Status
+from .models import Status
 
 # allauth internals (no public API does these; pinned below 66 in pyproject.toml), each
 # guarded by a test through the real pages that fails if an upgrade changes it:
@@ -48,6 +49,7 @@ from .models import Role, Status
 # only the owner of the mailbox learns why no code came.
 LOGIN_DISABLED_MAIL = "account/email/email_login_disabled"
 DEACTIVATED_MAIL = "account/email/account_deactivated"
+AWAITING_APPROVAL_MAIL = "account/email/awaiting_approval"
 ABSOLUTE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -105,9 +107,11 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
         # Runs after the code was checked (login by code), before the session exists: the
         # last moment to refuse, whatever changed since the code was sent.
         instance = services.get_instance_settings()
-        if not instance.email_login_enabled and user.role != Role.ADMIN:
+        if not instance.email_login_enabled and not user.is_staff:
             error = EmailLoginDisabled("email login is switched off")
             return _failed(request, error, user.public_id)
+        if user.status == Status.PENDING:
+            return _failed(request, AwaitingApproval("signup awaits approval"), user.public_id)
         if not user.is_active:
             return _failed(request, UserDeactivated("user is deactivated"), user.public_id)
         return super().pre_login(request, user, **kwargs)
@@ -140,7 +144,7 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
     def _login_code_mail(self, email: str, context: dict) -> tuple[str, dict]:
         user = services.find_user_by_email(email)
         instance = services.get_instance_settings()
-        if user is None or instance.email_login_enabled or user.role == Role.ADMIN:
+        if user is None or instance.email_login_enabled or user.is_staff:
             return "account/email/login_code", context
         # The code never leaves the server: a member cannot use it while email login is off.
         error = EmailLoginDisabled("login code not sent: email login is switched off")
@@ -148,8 +152,12 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
         return LOGIN_DISABLED_MAIL, {"request": context.get("request"), "reference": event}
 
     def _unknown_account_mail(self, email: str, context: dict) -> tuple[str, dict]:
-        # allauth only looks up active users, so a deactivated one lands here.
+        # allauth only looks up active users, so a deactivated or pending one lands here.
         user = services.find_user_by_email(email)
+        if user is not None and user.status == Status.PENDING:
+            error = AwaitingApproval("login code not sent: signup awaits approval")
+            event = _record(context.get("request"), error, user.public_id)
+            return AWAITING_APPROVAL_MAIL, {"request": context.get("request"), "reference": event}
         if user is not None and not user.is_active:
             error = UserDeactivated("login code not sent: user is deactivated")
             event = _record(context.get("request"), error, user.public_id)
@@ -210,7 +218,8 @@ class ConfirmSignupCodeForm(ConfirmEmailVerificationCodeForm):
 
 class TakeSeatStage(LoginStage):
     """The last step of an email signup, after allauth checked its code and before the
-    session exists: the signup takes its seat now, or the person sees why not."""
+    session exists: the signup takes its seat now, or the person sees why not (or that an
+    admin has to approve them first)."""
 
     key = "parley_take_seat"
 
@@ -224,6 +233,8 @@ class TakeSeatStage(LoginStage):
                 signups.discard_signup(user=user)
                 raise refusal
             self.login.user = signups.confirm_signup(user=user)
+            if self.login.user.status == Status.PENDING:
+                raise AwaitingApproval("signup confirmed; awaits an admin's approval")
         except ParleyError as error:
             return _failed(self.request, error, user.public_id), False
         return None, True

@@ -6,12 +6,12 @@ from .services import create_user
 
 
 def ensure_admin_login_link() -> str | None:
-    """Return a one-time admin login link while no admin has ever logged in, else None.
+    """Return a one-time owner login link while no owner has ever logged in, else None.
 
-    A fresh instance gets an admin account without an email (it can add one in the panel);
-    its link is printed by `parley serve` until an admin has logged in once.
+    A fresh instance gets an owner account without an email (it can add one in the panel);
+    its link is printed by `parley serve` until an owner has logged in once.
     """
-    admins = User.objects.filter(role=Role.ADMIN, status=Status.ACTIVE)
+    admins = User.objects.filter(role=Role.OWNER, status=Status.ACTIVE)
     if admins.filter(last_login_at__isnull=False).exists():
         return None
     admin = admins.order_by("created_at").first()
@@ -19,7 +19,7 @@ def ensure_admin_login_link() -> str | None:
         admin = create_user(
             email=None,
             created_via=CreatedVia.CLI,
-            role=Role.ADMIN,
+            role=Role.OWNER,
             metadata={"name": "Administrator"},
         )
     return create_login_link(user=admin, created_by="serve")

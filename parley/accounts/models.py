@@ -97,8 +97,18 @@ class User(AbstractBaseUser):
         return self.status == Status.ACTIVE
 
     @property
-    def is_admin(self) -> bool:
-        return self.role in (Role.OWNER, Role.ADMIN)
+    def is_staff(self) -> bool:
+        """Opens the admin panel (owner, admin, user manager, auditor); see roles.py."""
+        from .roles import is_staff  # roles.py reads Role from this module
+
+        return is_staff(self.role)
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What this person may do in the admin panel (templates ask `"x" in capabilities`)."""
+        from .roles import capabilities_of
+
+        return capabilities_of(self.role)
 
     @property
     def display_name(self) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from parley.errors import (
     EmailTaken,
-    LastAdmin,
+    LastOwner,
     NotFound,
     SeatLimitReached,
     UserIdTaken,
@@ -207,11 +207,11 @@ def find_user_by_email(email: str) -> User | None:
 
 def deactivate_user(*, user: User) -> User:
     with transaction.atomic():
+        _lock_owners()
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.status == Status.DEACTIVATED:
             return user
-        if user.role == Role.ADMIN:
-            _require_another_admin(user)
+        _require_another_owner(user)
         user.status = Status.DEACTIVATED
         user.save(update_fields=["status"])
     return user
@@ -231,51 +231,68 @@ def reactivate_user(*, user: User) -> User:
 
 def delete_user(*, user: User) -> None:
     with transaction.atomic():
-        # Every active admin's row, locked in one order: two admins deleting each other at
-        # once must not both still see the other (a lock on one's own row would not do).
-        list(
-            User.objects.select_for_update()
-            .filter(role=Role.ADMIN, status=Status.ACTIVE)
-            .order_by("pk")
-        )
+        _lock_owners()
         user = User.objects.select_for_update().filter(pk=user.pk).first()
         if user is None:
             return
-        if user.role == Role.ADMIN and user.status == Status.ACTIVE:
-            _require_another_admin(user)
+        _require_another_owner(user)
         User.objects.filter(pk=user.pk).delete()
 
 
 def set_role(*, user: User, role: str) -> User:
+    """Give `user` this role. Who may give which role is parley.accounts.roles' rule, asked by
+    the callers (panel, API) that act for someone; the last owner stays an owner here."""
     if role not in Role.values:
         raise ValidationFailed(f"unknown role {role!r}", user_message="Unknown role.")
     with transaction.atomic():
+        _lock_owners()
         user = User.objects.select_for_update().get(pk=user.pk)
-        if user.role == Role.ADMIN and role != Role.ADMIN:
-            _require_another_admin(user)
+        if role != Role.OWNER:
+            _require_another_owner(user)
         user.role = role
         user.save(update_fields=["role"])
     return user
 
 
-def _require_another_admin(user: User) -> None:
-    others = User.objects.filter(role=Role.ADMIN, status=Status.ACTIVE).exclude(pk=user.pk)
+def _lock_owners() -> None:
+    """Lock every active owner's row, in one order, before the "another owner" check: two
+    owners demoting, deactivating or deleting each other at once must not both still see the
+    other (a lock on one's own row would not do)."""
+    list(
+        User.objects.select_for_update()
+        .filter(role=Role.OWNER, status=Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _require_another_owner(user: User) -> None:
+    """Inside a transaction after _lock_owners(): raise LastOwner if `user` is the last
+    active owner."""
+    if user.role != Role.OWNER or user.status != Status.ACTIVE:
+        return
+    others = User.objects.filter(role=Role.OWNER, status=Status.ACTIVE).exclude(pk=user.pk)
     if not others.exists():
-        raise LastAdmin(f"user {user.public_id} is the last active admin")
+        raise LastOwner(f"user {user.public_id} is the last active owner")
 
 
 def create_or_promote_admin(*, email: str, created_via: str = CreatedVia.CLI) -> User:
+    """The operator's way in (`parley createadmin`): the first admin of an instance with no
+    active owner becomes its owner; later ones are admins (an owner stays an owner)."""
     email = clean_email(email, required=True)
+    role = Role.ADMIN if has_owner() else Role.OWNER
     user = find_user_by_email(email)
     if user is None:
-        return create_user(email=email, created_via=created_via, role=Role.ADMIN)
+        return create_user(email=email, created_via=created_via, role=role)
     if user.status != Status.ACTIVE:
         user = reactivate_user(user=user)
-    return set_role(user=user, role=Role.ADMIN)
+    if user.role == Role.OWNER:
+        return user
+    return set_role(user=user, role=role)
 
 
-def has_admin() -> bool:
-    return User.objects.filter(role=Role.ADMIN, status=Status.ACTIVE).exists()
+def has_owner() -> bool:
+    return User.objects.filter(role=Role.OWNER, status=Status.ACTIVE).exists()
 
 
 def record_login(*, user: User, method: str) -> None:
@@ -309,12 +326,23 @@ def set_metadata(*, user: User, metadata: dict) -> User:
     return user
 
 
-def update_email_login_settings(*, enabled: bool, signup_allowed: bool) -> InstanceSettings:
-    """Switch email login and signup by email on or off (DESIGN §3)."""
+def update_email_login_settings(
+    *, enabled: bool, signup_allowed: bool, signup_needs_approval: bool
+) -> InstanceSettings:
+    """Switch email login, signup by email and the admin's approval of signups (DESIGN §3).
+    Turning approval off lets no one in by itself: who is waiting still needs approving."""
     with transaction.atomic():
         get_instance_settings()
         row = InstanceSettings.objects.select_for_update().get(pk=1)
         row.email_login_enabled = bool(enabled)
         row.email_signup_allowed = bool(signup_allowed)
-        row.save(update_fields=["email_login_enabled", "email_signup_allowed", "updated_at"])
+        row.signup_needs_approval = bool(signup_needs_approval)
+        row.save(
+            update_fields=[
+                "email_login_enabled",
+                "email_signup_allowed",
+                "signup_needs_approval",
+                "updated_at",
+            ]
+        )
     return row

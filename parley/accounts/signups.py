@@ -1,4 +1,5 @@
-"""Email signups awaiting their code: no seat until the code is confirmed, then one, or none."""
+"""Email signups awaiting their code, then (when the instance asks for it) an admin's approval:
+no seat until both are done, then one, or none."""
 
 from datetime import timedelta
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from parley.errors import EmailTaken, SeatLimitReached, SignupExpired
+from parley.errors import EmailTaken, NotFound, SeatLimitReached, SignupExpired
 
 from . import services
 from .models import CreatedVia, Status, User, normalize_email
@@ -51,7 +52,8 @@ def create_signup(*, email: str) -> User:
 
 
 def confirm_signup(*, user: User) -> User:
-    """The signup's code was confirmed: it becomes an active user and takes a seat.
+    """The signup's code was confirmed: it becomes an active user and takes a seat, or, when
+    signups need approval, a pending user holding no seat (approve_signup gives it one).
     Raises SignupExpired (removed, or too old) or SeatLimitReached; either way the signup is
     gone, and the person may sign up again later."""
     remove_expired_signups()
@@ -62,8 +64,11 @@ def confirm_signup(*, user: User) -> User:
                 raise SignupExpired(
                     f"signup of {user.email} confirmed after it expired or was replaced"
                 )
-            services.require_free_seat(locked)
-            pending.status = Status.ACTIVE
+            if locked.signup_needs_approval:
+                pending.status = Status.PENDING
+            else:
+                services.require_free_seat(locked)
+                pending.status = Status.ACTIVE
             pending.save(update_fields=["status"])
     except SeatLimitReached as error:
         discard_signup(user=user)
@@ -74,3 +79,35 @@ def confirm_signup(*, user: User) -> User:
 def discard_signup(*, user: User) -> None:
     """Remove a signup that will not be confirmed; a user it already became stays."""
     User.objects.filter(pk=user.pk, status=Status.UNCONFIRMED).delete()
+
+
+def count_awaiting_approval() -> int:
+    return User.objects.filter(status=Status.PENDING).count()
+
+
+def approve_signup(*, user: User) -> User:
+    """An admin lets a pending person in: they become active and take a seat (SeatLimitReached
+    when none is free, and they keep waiting). NotFound unless they are pending."""
+    with services.seat_transaction() as locked:
+        pending = _pending(user)
+        services.require_free_seat(locked)
+        pending.status = Status.ACTIVE
+        pending.save(update_fields=["status"])
+    return pending
+
+
+def reject_signup(*, user: User) -> None:
+    """An admin turns a pending person away: the account is deleted, so the address may sign
+    up again. NotFound unless they are pending."""
+    with transaction.atomic():
+        _pending(user).delete()
+
+
+def _pending(user: User) -> User:
+    pending = User.objects.select_for_update().filter(pk=user.pk, status=Status.PENDING).first()
+    if pending is None:
+        raise NotFound(
+            f"user {user.public_id} is not waiting for approval",
+            user_message=f"{user} is not waiting for approval (any more).",
+        )
+    return pending

@@ -11,7 +11,7 @@ from parley.errors import AuthError
 from parley.web.errors import render_error
 
 from .login_links import consume_login_link
-from .models import LoginMethod, Role
+from .models import LoginMethod
 from .sessions import log_user_in
 
 
@@ -37,7 +37,7 @@ def login_link(request, token: str):
         request=request,
         public_user_id=user.public_id,
     )
-    response = redirect("adminpanel:users" if user.role == Role.ADMIN else "home")
+    response = redirect("adminpanel:users" if user.is_staff else "home")
     response["Referrer-Policy"] = "no-referrer"
     return response
 

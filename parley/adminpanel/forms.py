@@ -3,6 +3,7 @@
 from django import forms
 
 from parley.accounts.models import CreatedVia, LoginMethod, Role, Status
+from parley.accounts.roles import assignable_roles
 from parley.audit.models import AuthEvent, Method, Outcome
 
 
@@ -28,6 +29,12 @@ class CreateUserForm(forms.Form):
     email = forms.CharField(max_length=254, strip=True)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
+    def __init__(self, *args, acting_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the roles this admin may give (roles.assignable_roles); members always.
+        allowed = set(assignable_roles(acting_role)) | {Role.MEMBER}
+        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in allowed]
+
 
 class SeatLimitForm(forms.Form):
     limit = forms.IntegerField(required=False, min_value=0, max_value=10_000_000)
@@ -46,6 +53,7 @@ class SeatLimitForm(forms.Form):
 class EmailLoginSettingsForm(forms.Form):
     enabled = forms.BooleanField(required=False)
     signup_allowed = forms.BooleanField(required=False)
+    signup_needs_approval = forms.BooleanField(required=False)
 
 
 class AuditFilterForm(forms.Form):

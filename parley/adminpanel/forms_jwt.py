@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from django import forms
 
+from parley.accounts.models import Role
 from parley.external_auth.models import JwtSettings
+from parley.external_auth.token_roles import allowed_token_roles
 from parley.times import UNIT_SECONDS, split_duration
 
 HOUR = 3600
@@ -223,3 +225,24 @@ class LoginLinkForm(forms.Form):
 
     def lifetime_delta(self) -> timedelta:
         return timedelta(seconds=self.cleaned_data["lifetime"])
+
+
+class TokenRolesForm(forms.Form):
+    """Roles from the token (owners only); token_roles.set_token_roles holds the rules."""
+
+    enabled = _switch()
+    claim = forms.CharField(max_length=255, strip=True)
+    allowed = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        # Owner is never offered: a token can never grant it.
+        choices=[(v, label) for v, label in Role.choices if v != Role.OWNER],
+    )
+
+    @classmethod
+    def initial_from(cls, row: JwtSettings) -> dict:
+        return {
+            "enabled": row.roles_from_token,
+            "claim": row.roles_claim,
+            "allowed": allowed_token_roles(row),
+        }

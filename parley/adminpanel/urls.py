@@ -22,6 +22,8 @@ urlpatterns = [
     path("users/<public_id:public_id>/reactivate/", views.user_reactivate, name="reactivate"),
     path("users/<public_id:public_id>/role/", views.user_role, name="role"),
     path("users/<public_id:public_id>/delete/", views.user_delete, name="delete"),
+    path("users/<public_id:public_id>/approve/", views.user_approve, name="approve"),
+    path("users/<public_id:public_id>/reject/", views.user_reject, name="reject"),
     path("users/<public_id:public_id>/login-link/", views.user_login_link, name="login_link"),
     path("seats/", views.seats, name="seats"),
     path("groups/", views_groups.groups, name="groups"),
@@ -53,6 +55,7 @@ urlpatterns = [
         name="jwt_remove_key",
     ),
     path("authentication/jwt/policy/", views_jwt.jwt_policy, name="jwt_policy"),
+    path("authentication/jwt/token-roles/", views_jwt.jwt_token_roles, name="jwt_token_roles"),
     path("token-tester/", views_jwt.token_tester, name="tester"),
     path("integration/", views_jwt.integration, name="integration"),
     path(

@@ -10,17 +10,18 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parley.accounts import login_links, selectors, services, signups
-from parley.accounts.models import CreatedVia, Role, User
+from parley.accounts import login_links, roles, selectors, services, signups
+from parley.accounts.models import CreatedVia, Role, Status, User
 from parley.audit.selectors import EventFilter, list_events, recent_events_for
-from parley.errors import NotFound, ParleyError, SeatLimitReached
+from parley.errors import NotFound, ParleyError, RoleForbidden, SeatLimitReached
 from parley.external_auth.services import get_jwt_settings
 from parley.groups.selectors import memberships_of
 
-from .access import admin_required
+from .access import role_required
 from .forms import (
     AuditFilterForm,
     CreateUserForm,
@@ -56,8 +57,11 @@ def _user_or_404(public_id: str) -> User:
         raise Http404("no such user") from None
 
 
-def _perform(request, action: Callable[[], object], success: str) -> bool:
+def _perform(request, subject: User, action: Callable[[], object], success: str) -> bool:
+    """Run an admin's action on `subject`; a refusal (their role, the seat limit, the last
+    owner) is shown as a message and changes nothing."""
     try:
+        roles.require_may_act_on(acting_role=request.user.role, subject_role=subject.role)
         action()
     except ParleyError as error:
         messages.error(request, _admin_message(error))
@@ -67,7 +71,7 @@ def _perform(request, action: Callable[[], object], success: str) -> bool:
 
 
 @require_GET
-@admin_required
+@role_required(roles.VIEW_USERS)
 def users(request):
     form = UserFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped from cleaned_data and reported on the page
@@ -88,15 +92,17 @@ def users(request):
         filtered=any(filters.values()),
         usage=services.seat_usage(),
         pending_signups=signups.count_pending_signups(),
+        awaiting_approval=signups.count_awaiting_approval(),
     )
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_USERS)
 def user_create(request):
-    form = CreateUserForm(request.POST if request.method == "POST" else None)
+    form = CreateUserForm(request.POST or None, acting_role=request.user.role)
     if request.method == "POST" and form.is_valid():
         try:
+            roles.require_may_assign(acting_role=request.user.role, role=form.cleaned_data["role"])
             user = services.create_user(
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -104,6 +110,8 @@ def user_create(request):
             )
         except SeatLimitReached as error:
             form.add_error(None, _admin_message(error))
+        except RoleForbidden as error:
+            form.add_error("role", error.user_message)
         except ParleyError as error:
             form.add_error("email", error.user_message)
         else:
@@ -132,59 +140,85 @@ def _render_user(request, user: User, **extra):
         events=events,
         memberships=memberships_of(user=user),
         is_self=user.pk == request.user.pk,
+        may_act=roles.outranks_or_equals(request.user.role, user.role),
+        role_choices=[(r, Role(r).label) for r in roles.assignable_roles(request.user.role)],
         **extra,
     )
 
 
 @require_GET
-@admin_required
+@role_required(roles.VIEW_USERS)
 def user_detail(request, public_id: str):
     return _render_user(request, _user_or_404(public_id))
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_USERS)
 def user_deactivate(request, public_id: str):
     user = _user_or_404(public_id)
-    _perform(request, lambda: services.deactivate_user(user=user), f"{user} was deactivated.")
+    _perform(request, user, lambda: services.deactivate_user(user=user), f"{user} was deactivated.")
     return redirect("adminpanel:user", public_id=user.public_id)
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_USERS)
 def user_reactivate(request, public_id: str):
     user = _user_or_404(public_id)
-    _perform(request, lambda: services.reactivate_user(user=user), f"{user} is active again.")
+    _perform(request, user, lambda: services.reactivate_user(user=user), f"{user} is active again.")
     return redirect("adminpanel:user", public_id=user.public_id)
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_ROLES)
 def user_role(request, public_id: str):
     user = _user_or_404(public_id)
     role = request.POST.get("role", "")
     label = dict(Role.choices).get(role, role)
-    _perform(request, lambda: services.set_role(user=user, role=role), f"{user} is now {label}.")
+
+    def change():
+        roles.require_may_assign(acting_role=request.user.role, role=role)
+        services.set_role(user=user, role=role)
+
+    _perform(request, user, change, f"{user} is now {label}.")
     return redirect("adminpanel:user", public_id=user.public_id)
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_USERS)
+def user_approve(request, public_id: str):
+    user = _user_or_404(public_id)
+    _perform(request, user, lambda: signups.approve_signup(user=user), f"{user} is approved.")
+    return redirect("adminpanel:user", public_id=user.public_id)
+
+
+@require_POST
+@role_required(roles.MANAGE_USERS)
+def user_reject(request, public_id: str):
+    user = _user_or_404(public_id)
+    rejected = f"{user} was turned away; their account is deleted."
+    if _perform(request, user, lambda: signups.reject_signup(user=user), rejected):
+        return redirect(f"{reverse('adminpanel:users')}?status={Status.PENDING}")
+    return redirect("adminpanel:user", public_id=user.public_id)
+
+
+@require_POST
+@role_required(roles.MANAGE_USERS)
 def user_delete(request, public_id: str):
     user = _user_or_404(public_id)
-    if _perform(request, lambda: services.delete_user(user=user), f"{user} was deleted."):
+    if _perform(request, user, lambda: services.delete_user(user=user), f"{user} was deleted."):
         return redirect("adminpanel:users")
     return redirect("adminpanel:user", public_id=user.public_id)
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_USERS)
 def user_login_link(request, public_id: str):
     """Render the link in this response only: it is never stored or put in a URL."""
     user = _user_or_404(public_id)
     lifetime = login_links.DEFAULT_LIFETIME
     expires_at = timezone.now() + lifetime
     try:
+        roles.require_may_act_on(acting_role=request.user.role, subject_role=user.role)
         url = login_links.create_login_link(
             user=user, lifetime=lifetime, created_by=f"admin:{request.user.public_id}"
         )
@@ -197,7 +231,7 @@ def user_login_link(request, public_id: str):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_SEATS)
 def seats(request):
     current = services.get_instance_settings().seat_limit
     initial = {"limit": current, "unlimited": current is None}
@@ -221,12 +255,13 @@ def seats(request):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_SETTINGS)
 def authentication(request):
     current = services.get_instance_settings()
     initial = {
         "enabled": current.email_login_enabled,
         "signup_allowed": current.email_signup_allowed,
+        "signup_needs_approval": current.signup_needs_approval,
     }
     form = EmailLoginSettingsForm(
         request.POST if request.method == "POST" else None, initial=initial
@@ -235,6 +270,7 @@ def authentication(request):
         services.update_email_login_settings(
             enabled=form.cleaned_data["enabled"],
             signup_allowed=form.cleaned_data["signup_allowed"],
+            signup_needs_approval=form.cleaned_data["signup_needs_approval"],
         )
         messages.success(request, "Email login settings saved.")
         return redirect("adminpanel:authentication")
@@ -249,7 +285,7 @@ def authentication(request):
 
 
 @require_GET
-@admin_required
+@role_required(roles.VIEW_AUDIT)
 def audit(request):
     form = AuditFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped from cleaned_data and reported on the page

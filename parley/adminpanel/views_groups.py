@@ -5,12 +5,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from parley.accounts import roles
 from parley.errors import NotFound, ParleyError
 from parley.external_auth.admin_services import find_user
 from parley.groups import selectors, services
 from parley.groups.models import Group
 
-from .access import admin_required
+from .access import role_required
 from .forms_groups import AddMemberForm, GroupForm, GroupSearchForm
 from .views import _page, _paginate, _user_or_404
 
@@ -23,7 +24,7 @@ def _group_or_404(group_id: int) -> Group:
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_GROUPS)
 def groups(request):
     search = GroupSearchForm(request.GET)
     search.is_valid()
@@ -71,7 +72,7 @@ def _render_group(request, group: Group, *, form=None, member_form=None):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_GROUPS)
 def group_detail(request, group_id: int):
     """The group's members; a POST renames it or changes its description."""
     group = _group_or_404(group_id)
@@ -95,7 +96,7 @@ def group_detail(request, group_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_GROUPS)
 def group_delete(request, group_id: int):
     """GET asks, naming how many people lose what the group gives them; POST deletes."""
     group = _group_or_404(group_id)
@@ -115,7 +116,7 @@ def group_delete(request, group_id: int):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_GROUPS)
 def group_add_member(request, group_id: int):
     group = _group_or_404(group_id)
     form = AddMemberForm(request.POST)
@@ -131,7 +132,7 @@ def group_add_member(request, group_id: int):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_GROUPS)
 def group_remove_member(request, group_id: int, public_id: str):
     group = _group_or_404(group_id)
     user = _user_or_404(public_id)

@@ -12,12 +12,13 @@ from django.utils import dateformat, timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parley.accounts import roles
 from parley.errors import ParleyError
-from parley.external_auth import admin_services, minting, services, tester
+from parley.external_auth import admin_services, minting, services, tester, token_roles
 from parley.external_auth.errors import KeyRejected
 from parley.external_auth.secret_strength import find_weakness
 
-from .access import admin_required
+from .access import role_required
 from .forms_jwt import (
     JwksUrlForm,
     JwtSwitchForm,
@@ -27,6 +28,7 @@ from .forms_jwt import (
     PublicKeyForm,
     RotateForm,
     TesterForm,
+    TokenRolesForm,
 )
 from .integration_snippets import snippets
 from .views import _page
@@ -49,6 +51,7 @@ def _render_jwt(
     key_form: PublicKeyForm | None = None,
     policy_form: PolicyForm | None = None,
     jwks_form: JwksUrlForm | None = None,
+    token_roles_form: TokenRolesForm | None = None,
 ):
     row = services.get_jwt_settings()
     current = services.current_secret()
@@ -78,19 +81,21 @@ def _render_jwt(
                 "allow_private_network": row.jwks_allow_private_network,
             }
         ),
+        token_roles_form=token_roles_form
+        or TokenRolesForm(initial=TokenRolesForm.initial_from(row)),
         open_paste=paste_form is not None,
         open_key=key_form is not None,
     )
 
 
 @require_GET
-@admin_required
+@role_required(roles.MANAGE_SETTINGS)
 def jwt_settings(request):
     return _render_jwt(request)
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_switch(request):
     form = JwtSwitchForm(request.POST)
     form.is_valid()  # a checkbox: absent means off
@@ -108,7 +113,7 @@ def jwt_switch(request):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_reveal(request):
     current = services.current_secret()
     if current is None:
@@ -118,7 +123,7 @@ def jwt_reveal(request):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_rotate(request):
     form = RotateForm(request.POST)
     if not form.is_valid():
@@ -135,7 +140,7 @@ def jwt_rotate(request):
 
 @sensitive_post_parameters("secret")
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_paste_secret(request):
     form = PasteSecretForm(request.POST)
     if form.is_valid():
@@ -158,7 +163,7 @@ def jwt_paste_secret(request):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_revoke_previous(request):
     revoked = services.revoke_previous_secrets()
     if revoked:
@@ -184,7 +189,7 @@ def _rotated_message(form: RotateForm, had_secret: bool) -> str:
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_add_key(request):
     form = PublicKeyForm(request.POST)
     if form.is_valid():
@@ -202,7 +207,7 @@ def jwt_add_key(request):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_remove_key(request, key_id: int):
     services.remove_public_key(key_id=key_id)
     messages.success(request, "Public key removed. Codes signed with it are now refused.")
@@ -210,7 +215,7 @@ def jwt_remove_key(request, key_id: int):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_jwks_url(request):
     form = JwksUrlForm(request.POST)
     if form.is_valid():
@@ -229,13 +234,17 @@ def jwt_jwks_url(request):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_SETTINGS)
 def jwt_policy(request):
     form = PolicyForm(request.POST)
     if form.is_valid():
         before = services.get_jwt_settings()
+        policy = form.policy()
+        if not roles.can(request.user.role, roles.MANAGE_JWT_TRUST):
+            # Whether staff may log in with a JWT is an owner's call: an admin's save keeps it.
+            policy["admins_may_use_jwt"] = before.admins_may_use_jwt
         try:
-            row = services.update_policy(**form.policy())
+            row = services.update_policy(**policy)
         except ParleyError as error:
             form.add_error(None, error.user_message)
         else:
@@ -243,6 +252,31 @@ def jwt_policy(request):
             messages.success(request, " ".join([saved, *_switched_on_warnings(before, row)]))
             return redirect("adminpanel:jwt")
     return _render_jwt(request, policy_form=form)
+
+
+@require_POST
+@role_required(roles.MANAGE_JWT_TRUST)
+def jwt_token_roles(request):
+    form = TokenRolesForm(request.POST)
+    if form.is_valid():
+        try:
+            row = token_roles.set_token_roles(
+                enabled=form.cleaned_data["enabled"],
+                claim=form.cleaned_data["claim"],
+                allowed=form.cleaned_data["allowed"],
+            )
+        except ParleyError as error:
+            form.add_error(None, error.user_message)
+        else:
+            done = (
+                f"Roles are taken from {row.roles_claim}: "
+                f"{', '.join(row.token_roles_allowed) or 'none'} allowed."
+                if row.roles_from_token
+                else "Roles are not taken from the token."
+            )
+            messages.success(request, done)
+            return redirect("adminpanel:jwt")
+    return _render_jwt(request, token_roles_form=form)
 
 
 def _switched_on_warnings(before, after) -> list[str]:
@@ -263,7 +297,7 @@ def _switched_on_warnings(before, after) -> list[str]:
 
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.TEST_TOKENS)
 def token_tester(request):
     form = TesterForm(request.POST if request.method == "POST" else None)
     report = None
@@ -297,13 +331,13 @@ def _render_integration(request, *, form: LoginLinkForm | None = None, link: str
 
 
 @require_GET
-@admin_required
+@role_required(roles.MANAGE_SETTINGS)
 def integration(request):
     return _render_integration(request)
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_USERS)
 def integration_login_link(request):
     form = LoginLinkForm(request.POST)
     if not form.is_valid():
@@ -314,6 +348,7 @@ def integration_login_link(request):
         return _render_integration(request, form=form)
     lifetime = form.lifetime_delta()
     try:
+        roles.require_may_act_on(acting_role=request.user.role, subject_role=user.role)
         link = minting.mint_login_url(user=user, lifetime=lifetime)
     except ParleyError as error:
         form.add_error(None, error.user_message)

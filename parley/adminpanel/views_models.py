@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from parley.accounts import roles
 from parley.chat import catalogue, provider_check
 from parley.chat.models import ChatModel, Provider
 from parley.errors import ParleyError
 from parley.groups import selectors as group_selectors
 
-from .access import admin_required
+from .access import role_required
 from .forms_models import ModelAccessForm, ProviderForm
 from .views import _page
 
@@ -38,7 +39,7 @@ def _save_provider(request, form: ProviderForm, provider: Provider | None) -> bo
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_MODELS)
 def models(request):
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and _save_provider(request, form, None):
@@ -86,7 +87,7 @@ def _provider_page(
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_MODELS)
 def provider_edit(request, provider_id):
     provider = get_object_or_404(Provider, pk=provider_id)
     form = ProviderForm(request.POST or None, initial=_provider_initial(provider))
@@ -97,7 +98,7 @@ def provider_edit(request, provider_id):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_MODELS)
 def provider_test(request, provider_id):
     """Test connection: the provider's page with the result. The saved settings are tested
     and nothing is changed, so the result is shown at once rather than after a redirect."""
@@ -108,7 +109,7 @@ def provider_test(request, provider_id):
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_MODELS)
 def provider_delete(request, provider_id):
     provider = get_object_or_404(Provider, pk=provider_id)
     catalogue.delete_provider(provider=provider)
@@ -128,7 +129,7 @@ def _save_access(request, model: ChatModel) -> None:
 
 
 @require_POST
-@admin_required
+@role_required(roles.MANAGE_MODELS)
 def model_action(request, model_id):
     model = get_object_or_404(ChatModel, pk=model_id)
     action = request.POST.get("action")

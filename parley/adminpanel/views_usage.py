@@ -5,21 +5,29 @@ zone they reset in. Views only translate HTTP to parley.chat.limits, usage and u
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from parley.accounts import roles
 from parley.accounts.models import User
 from parley.chat import limits, usage_report
 from parley.chat import usage as chat_usage
 from parley.errors import ParleyError
 from parley.groups.models import Group
 
-from .access import admin_required
+from .access import role_required
 from .forms_models import LimitsForm, TimeZoneForm
 from .views import _page
 
 CHART_WIDTH, CHART_HEIGHT = 600, 120
+
+
+def _changes_need_settings(request) -> None:
+    """Auditors read usage; changing limits or the time zone is a settings change."""
+    if request.method == "POST" and not roles.can(request.user.role, roles.MANAGE_SETTINGS):
+        raise PermissionDenied(f"{roles.MANAGE_SETTINGS} required")
 
 
 def _period(request) -> str:
@@ -65,8 +73,9 @@ def _save_limits(request, form: LimitsForm, save, done: str) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.VIEW_USAGE)
 def usage(request):
+    _changes_need_settings(request)
     settings_row = chat_usage.chat_settings()
     initial = _initial(settings_row)
     is_zone = request.POST.get("action") == "time_zone"
@@ -104,7 +113,7 @@ def usage(request):
 
 
 @require_GET
-@admin_required
+@role_required(roles.VIEW_USAGE)
 def usage_csv(request):
     found = usage_report.report(period=_period(request), query=request.GET.get("q", "")[:100])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -116,8 +125,9 @@ def usage_csv(request):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.VIEW_USAGE)
 def usage_group(request, group_id):
+    _changes_need_settings(request)
     group = get_object_or_404(Group, pk=group_id)
     row = limits.group_limit_row(group=group)
     form = LimitsForm(request.POST or None, initial=_initial(row))
@@ -151,8 +161,9 @@ def usage_group(request, group_id):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.VIEW_USAGE)
 def usage_user(request, public_id):
+    _changes_need_settings(request)
     person = get_object_or_404(User, public_id=public_id)
     row = limits.user_limit_row(user=person)
     applying = limits.limits_for(user=person)

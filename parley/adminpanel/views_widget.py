@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from parley.accounts import roles
 from parley.errors import ParleyError
 from parley.widget import services
 from parley.widget.models import Position
 
-from .access import admin_required
+from .access import role_required
 from .views import _page
 
 
@@ -28,7 +29,7 @@ def _render(request, *, form: dict, error: str = ""):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@role_required(roles.MANAGE_SETTINGS)
 def widget(request):
     if request.method != "POST":
         found = services.widget_settings()

@@ -7,13 +7,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from parley.accounts import roles
+from parley.accounts.models import Role
 from parley.accounts.tokens import (
     ADMIN_KEY_PREFIX,
     MAX_CREDENTIAL_LENGTH,
     USER_TOKEN_PREFIX,
     hash_secret,
 )
-from parley.errors import NotFound, ValidationFailed
+from parley.errors import NotFound, RoleForbidden, ValidationFailed
 
 from .errors import AdminKeyRequired, ApiKeyInvalid, ApiKeyRevoked
 from .models import ApiKey
@@ -24,8 +26,20 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 NAME_MAX_LENGTH = 100
 
 
-def create_api_key(*, name: str, created_by: str = "") -> tuple[ApiKey, str]:
-    """Make a key; returns it with the secret, which is never stored and cannot be shown again."""
+def create_api_key(
+    *, name: str, role: str, acting_role: str, created_by: str = ""
+) -> tuple[ApiKey, str]:
+    """Make a key with `role`, no higher than `acting_role` (the creator's; the CLI is the
+    owner); returns it with the secret, which is never stored and cannot be shown again."""
+    if role not in roles.STAFF_ROLES:
+        raise ValidationFailed(
+            f"api key role {role!r}", user_message="Choose an admin role for the key."
+        )
+    if not roles.outranks_or_equals(acting_role, role):
+        raise RoleForbidden(
+            f"role {acting_role} may not make a {role} key",
+            user_message="A key cannot have a higher role than yours.",
+        )
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("api key name missing", user_message="Give the key a name.")
@@ -40,6 +54,7 @@ def create_api_key(*, name: str, created_by: str = "") -> tuple[ApiKey, str]:
             with transaction.atomic():
                 key = ApiKey.objects.create(
                     name=name,
+                    role=role,
                     prefix=secret[:SHOWN_PREFIX_LENGTH],
                     key_hash=hash_secret(secret),
                     created_by=created_by[:64],
@@ -48,6 +63,12 @@ def create_api_key(*, name: str, created_by: str = "") -> tuple[ApiKey, str]:
             continue
         return key, secret
     raise RuntimeError("could not make a unique API key")
+
+
+def create_operator_key(*, name: str) -> tuple[ApiKey, str]:
+    """A key made on the server (`parley apikey create`): the operator's shell is the
+    instance's owner, so its keys are owner keys."""
+    return create_api_key(name=name, role=Role.OWNER, acting_role=Role.OWNER, created_by="cli")
 
 
 def authenticate_api_key(*, secret: str) -> ApiKey:

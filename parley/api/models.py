@@ -2,11 +2,15 @@
 
 from django.db import models
 
+from parley.accounts.models import Role
+
 
 class ApiKey(models.Model):
-    """An admin API key (`pk_live_…`): full access to the admin endpoints of the REST API."""
+    """An admin API key (`pk_live_…`): the admin endpoints of the REST API its role allows
+    (parley.accounts.roles), never more than its creator's role."""
 
     name = models.CharField(max_length=100)
+    role = models.CharField(max_length=16, choices=Role.choices)
     # The key's first characters, shown in lists so an admin can tell keys apart.
     prefix = models.CharField(max_length=16, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)

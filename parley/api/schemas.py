@@ -103,7 +103,7 @@ def whole_number(*, ge: int, le: int):
     return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_json_integer)]
 
 
-Role = Literal["member", "admin"]
+Role = Literal["owner", "admin", "user_manager", "auditor", "member"]
 Status = Literal["active", "deactivated"]
 CreatedVia = Literal["email", "jwt", "admin", "api", "cli"]
 LoginMethod = Literal["email", "jwt", "link"]

@@ -3,7 +3,7 @@
 
 from ninja.security.http import HttpAuthBase
 
-from parley.accounts import tokens
+from parley.accounts import roles, tokens
 
 from . import keys
 
@@ -16,11 +16,26 @@ class _Bearer(HttpAuthBase):
 
 
 class AdminKey(_Bearer):
-    """An admin API key (`pk_live_…`) from Admin Panel → API keys or `parley apikey create`."""
+    """An admin API key (`pk_live_…`) from Admin Panel → API keys or `parley apikey create`,
+    whose role has `capability` (parley.accounts.roles): every admin route names its own."""
+
+    def __init__(self, capability: str):
+        if capability not in roles.ALL_CAPABILITIES:
+            raise ValueError(f"unknown capability {capability!r}")
+        self.capability = capability
+        super().__init__()
 
     def __call__(self, request):
         secret = tokens.bearer_credential(request.headers.get("Authorization", ""))
-        return None if secret is None else keys.authenticate_api_key(secret=secret)
+        if secret is None:
+            return None
+        key = keys.authenticate_api_key(secret=secret)
+        roles.require(key.role, self.capability)
+        return key
+
+
+def key_with(capability: str) -> AdminKey:
+    return AdminKey(capability)
 
 
 class UserToken(_Bearer):
@@ -30,5 +45,4 @@ class UserToken(_Bearer):
         return tokens.authenticate_bearer(authorization=request.headers.get("Authorization", ""))
 
 
-admin_key = AdminKey()
 user_token = UserToken()

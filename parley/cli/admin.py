@@ -1,4 +1,5 @@
-"""`parley createadmin`: create or promote an admin and print a one-time login link."""
+"""`parley createadmin`: create or promote an admin (the owner, on an instance without one)
+and print a one-time login link."""
 
 from parley.cli.base import migrate_database
 
@@ -15,5 +16,6 @@ def create_admin(args) -> None:
 
     migrate_database()
     user = create_or_promote_admin(email=args.email)
-    print(f"Admin {user.email} (user ID {user.public_id}) is ready. One-time login link:")
+    role = user.get_role_display()
+    print(f"{role} {user.email} (user ID {user.public_id}) is ready. One-time login link:")
     print(create_login_link(user=user, created_by="cli"))

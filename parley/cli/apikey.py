@@ -21,8 +21,8 @@ def create_key(args) -> None:
     from parley.api import keys
 
     migrate_database()
-    _, secret = keys.create_api_key(name=args.name, created_by="cli")
-    print(f"API key “{args.name.strip()}” created. It is shown only now; send it as")
+    _, secret = keys.create_operator_key(name=args.name)
+    print(f"Owner API key “{args.name.strip()}” created. It is shown only now; send it as")
     print("'Authorization: Bearer <key>':")
     print(secret)
 
@@ -31,11 +31,11 @@ def list_keys(args) -> None:
     from parley.api import keys
 
     migrate_database()
-    rows = [("ID", "NAME", "PREFIX", "CREATED", "LAST USED", "STATUS")]
+    rows = [("ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "STATUS")]
     for key in keys.list_api_keys():
         status = f"revoked {when(key.revoked_at)}" if key.revoked_at else "active"
         created, used = when(key.created_at), when(key.last_used_at)
-        rows.append((key.pk, key.name, key.prefix, created, used, status))
+        rows.append((key.pk, key.name, key.role, key.prefix, created, used, status))
     print_table(rows)
 
 

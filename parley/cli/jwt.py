@@ -32,6 +32,12 @@ _POLICY_FLAGS = (
     ("--groups-mode", "groups_mode", "word", "sync|add"),
     ("--unknown-groups", "unknown_groups", "word", "ignore|create"),
 )
+# Roles from the token: set together through token_roles.set_token_roles, which checks them.
+_TOKEN_ROLE_FLAGS = (
+    ("--roles-from-token", "roles_from_token", "switch", "on|off"),
+    ("--roles-claim", "roles_claim", "text", "user.role"),
+    ("--token-roles", "token_roles_allowed", "list", "member,auditor"),
+)
 _RISKY_SWITCHES = {
     "link_by_email": (
         "link by email is on: a code whose user.email belongs to a user without a JWT identity "
@@ -74,6 +80,8 @@ def _policy_value(kind: str):
             if not (lowered.isascii() and lowered.isdigit()):
                 raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
             return int(lowered)
+        if kind == "list":
+            return [part.strip() for part in lowered.split(",") if part.strip()]
         if kind == "duration or none" and lowered == "none":
             return None
         return int(duration(text).total_seconds())
@@ -102,7 +110,7 @@ def add_commands(sub) -> None:
     revoke.set_defaults(jwt_command=_revoke_previous)
     policy = jwt_sub.add_parser("policy", help="print the JWT policy, or change parts of it")
     policy.add_argument("--json", action="store_true", help="print JSON (durations in seconds)")
-    for flag, field, kind, metavar in _POLICY_FLAGS:
+    for flag, field, kind, metavar in (*_POLICY_FLAGS, *_TOKEN_ROLE_FLAGS):
         policy.add_argument(
             flag, dest=field, type=_policy_value(kind), default=_UNSET, metavar=metavar
         )
@@ -199,11 +207,25 @@ def _revoke_previous(args) -> None:
 
 def _policy(args) -> None:
     from parley.external_auth import services
+    from parley.external_auth.token_roles import update_policy_and_token_roles
 
     given = {field: getattr(args, field) for _, field, _, _ in _POLICY_FLAGS}
     changes = {field: value for field, value in given.items() if value is not _UNSET}
     before = services.get_jwt_settings()
-    row = services.update_policy(**changes) if changes else before
+    roles = {f: getattr(args, f) for _, f, _, _ in _TOKEN_ROLE_FLAGS}
+    roles = {f: None if v is _UNSET else v for f, v in roles.items()}
+    row = update_policy_and_token_roles(
+        changes=changes,
+        enabled=roles["roles_from_token"],
+        claim=roles["roles_claim"],
+        allowed=roles["token_roles_allowed"],
+    )
+    if row.roles_from_token and not before.roles_from_token:
+        print(
+            "parley: warning: roles are now taken from the token: your systems decide "
+            f"who is {', '.join(row.token_roles_allowed) or 'nothing'} here.",
+            file=sys.stderr,
+        )
     for field, warning in _RISKY_SWITCHES.items():
         if changes.get(field) and not getattr(before, field):
             print(f"parley: warning: {warning}", file=sys.stderr)
@@ -234,6 +256,9 @@ def _policy_json(row) -> dict:
         "groups_claim": row.groups_claim,
         "groups_mode": row.groups_mode,
         "unknown_groups": row.unknown_groups,
+        "roles_from_token": row.roles_from_token,
+        "roles_claim": row.roles_claim,
+        "token_roles_allowed": row.token_roles_allowed,
     }
 
 
@@ -263,6 +288,9 @@ def _policy_lines(row) -> list[tuple[str, str]]:
         ("Groups claim", row.groups_claim),
         ("Groups mode", row.groups_mode),
         ("Unknown groups", row.unknown_groups),
+        ("Roles from token", switch(row.roles_from_token)),
+        ("Roles claim", row.roles_claim),
+        ("Token may grant", ", ".join(row.token_roles_allowed) or "no role"),
     ]
 
 

@@ -54,7 +54,7 @@ def serve_parley(args) -> None:
     link = ensure_admin_login_link()
     print(f"Parley is starting on http://{args.host}:{args.port}/", flush=True)
     if link:
-        print("No admin has logged in yet. Log in as admin with this one-time link:", flush=True)
+        print("No owner has logged in yet. Log in as owner with this one-time link:", flush=True)
         print(f"  {link}", flush=True)
     try:
         Granian(

@@ -159,3 +159,14 @@ class KeyRejected(ValidationFailed):
     code = "key_rejected"
     status = 422
     user_message = "This key cannot be used."
+
+
+class RoleNotAllowed(CodeRefused):
+    # 403: the code is genuine, but asks for a role the owner did not let tokens grant.
+    code = "role_not_allowed"
+    status = 403
+    user_message = (
+        "This sign-in link asks for a role this Parley instance does not accept from other "
+        "systems. Please contact your administrator."
+    )
+    step = Step.IDENTITY

@@ -22,6 +22,7 @@ from .errors import JwtDisabled
 from .provisioning import CREATE, LINK, LOGIN, Resolution, Rules, provision_user, resolve
 from .replay import consume_jti
 from .token_groups import apply_token_groups, read_token_groups
+from .token_roles import apply_token_role
 from .verify import VerifiedToken, verify_claims, verify_jws
 
 
@@ -112,6 +113,11 @@ def log_in_with_code(
             user = provisioned.user
             session_seconds = _session_seconds(verified, jwt_settings, now)
             notes = [provisioned.note] if provisioned.note else []
+            role_note = apply_token_role(
+                user=user, payload=verified.payload, jwt_settings=jwt_settings
+            )
+            if role_note:
+                notes.append(role_note)
             if provisioned.created:
                 notes.append("user created")
             if provisioned.linked:

@@ -124,9 +124,10 @@ def _by_public_id(public_id: str) -> User | None:
 
 def _allowed(user: User, rules: Rules) -> User:
     # Before anything is refreshed: a refused admin is left exactly as they were.
-    if user.is_admin and not rules.admins_may_use_jwt:
+    # Every staff role (owner, admin, user manager, auditor) counts as an admin here.
+    if user.is_staff and not rules.admins_may_use_jwt:
         raise AdminJwtNotAllowed(
-            f"user {user.public_id!r} is an admin and admins may not log in with a JWT"
+            f"user {user.public_id!r} is {user.role} and admins may not log in with a JWT"
         )
     if user.status != Status.ACTIVE:
         raise UserDeactivated(f"user {user.public_id} is deactivated")
@@ -137,7 +138,7 @@ def _linkable(holder: User, identity: Upsert, rules: Rules) -> User:
     """The user found by email, if this `user.id` may take it over; else IdentityConflict.
     Never an admin, whatever the switches say: linking trusts the integrator's email, and an
     email alone must not be enough to become an admin."""
-    if holder.is_admin:
+    if holder.is_staff:
         why = "belongs to an admin, and linking never takes over an admin"
     elif holder.created_via == CreatedVia.JWT or JwtLink.objects.filter(user=holder).exists():
         why = f"belongs to JWT user {holder.public_id!r}"

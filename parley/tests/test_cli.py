@@ -48,24 +48,29 @@ def test_seats_set_below_seats_in_use_is_refused(db, capsys, make_user):
     assert services.seat_usage().limit is None
 
 
-def test_createadmin_creates_an_admin_and_prints_a_working_link(db, capsys, client):
+def test_createadmin_on_an_instance_without_owner_creates_the_owner_with_a_working_link(
+    db, capsys, client
+):
     code, out, _ = run(capsys, "createadmin", "--email", "Boss@Example.com")
     assert code == 0
+    assert out.startswith("Owner boss@example.com") or out.startswith("Owner Boss@Example.com")
     link = out.strip().splitlines()[-1]
     assert "/login/link/" in link
     user = services.find_user_by_email("boss@example.com")
-    assert user.role == Role.ADMIN
+    assert user.role == Role.OWNER
     response = client.get(link.split("127.0.0.1:8000", 1)[1])
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
 
-def test_createadmin_promotes_an_existing_member(db, capsys, make_user):
+def test_createadmin_once_an_owner_exists_promotes_a_member_to_admin(
+    db, capsys, make_user, admin_user
+):
     member = make_user(email="lee@example.com")
     assert run(capsys, "createadmin", "--email", "LEE@example.com")[0] == 0
     member.refresh_from_db()
     assert member.role == Role.ADMIN
-    assert services.seat_usage().used == 1
+    assert services.seat_usage().used == 2
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "", "a@", "@b.com"])

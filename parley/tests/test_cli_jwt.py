@@ -60,6 +60,9 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "Groups claim": "user.groups",
         "Groups mode": "sync",
         "Unknown groups": "ignore",
+        "Roles from token": "off",
+        "Roles claim": "user.role",
+        "Token may grant": "member",
     }
     code, out, _ = run(capsys, "jwt", "policy", "--json")
     assert code == 0
@@ -82,6 +85,9 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "groups_claim": "user.groups",
         "groups_mode": "sync",
         "unknown_groups": "ignore",
+        "roles_from_token": False,
+        "roles_claim": "user.role",
+        "token_roles_allowed": ["member"],
     }
 
 
@@ -114,12 +120,53 @@ def test_jwt_policy_sets_every_value_and_prints_the_result(db, capsys):
         "groups_claim": "user.groups",
         "groups_mode": "sync",
         "unknown_groups": "ignore",
+        "roles_from_token": False,
+        "roles_claim": "user.role",
+        "token_roles_allowed": ["member"],
     }
     assert json.loads(out) == {"enabled": False, **expected, **unchanged}
     row = services.get_jwt_settings()
     assert {field: getattr(row, field) for field in expected} == expected
     human = run(capsys, "jwt", "policy")[1]
     assert "Maximum lifetime:    1h" in human and "5 failed codes per address per 2m" in human
+
+
+def test_jwt_policy_takes_roles_from_the_token_only_as_told(db, capsys):
+    code, out, err = run(
+        capsys,
+        *("jwt", "policy", "--json", "--roles-from-token", "on"),
+        *("--roles-claim", "app.role", "--token-roles", "member,auditor"),
+    )
+    assert code == 0
+    body = json.loads(out)
+    assert (body["roles_from_token"], body["roles_claim"]) == (True, "app.role")
+    assert body["token_roles_allowed"] == ["auditor", "member"]
+    assert "roles are now taken from the token" in err
+    run(capsys, "jwt", "policy", "--roles-from-token", "off")
+    row = services.get_jwt_settings()
+    assert (row.roles_from_token, row.roles_claim) == (False, "app.role")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--token-roles", "member,owner"], "A token can never make someone an owner."),
+        (["--token-roles", "member,king"], "Unknown role: king."),
+        (["--roles-claim", "none"], "Name the claim as a dotted path"),
+    ],
+)
+def test_a_token_role_policy_no_token_may_have_is_refused_and_changes_nothing(
+    db, capsys, argv, says
+):
+    code, _, err = run(capsys, "jwt", "policy", "--leeway", "5s", "--roles-from-token", "on", *argv)
+    assert_one_line_error(code, err)
+    assert says in err
+    row = services.get_jwt_settings()
+    assert (row.leeway_seconds, row.roles_from_token, row.token_roles_allowed) == (
+        60,
+        False,
+        ["member"],
+    )
 
 
 def test_jwt_policy_none_clears_issuer_audience_and_maximum_lifetime(db, capsys):

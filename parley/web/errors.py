@@ -11,7 +11,7 @@ def render_error(request, error: ParleyError, *, reference: str = ""):
     response = render(
         request,
         "web/error.html",
-        {"title": "We could not sign you in", "error": error, "reference": reference},
+        {"title": error.page_title, "error": error, "reference": reference},
         status=error.status,
     )
     response["Cache-Control"] = "no-store"

@@ -1,28 +1,37 @@
-"""User services: roles, deletion, the last admin, bootstrap admin, public ids."""
+"""User services: roles, deletion, the last owner, bootstrap owner, public ids."""
 
 import pytest
 
 from parley.accounts import services
 from parley.accounts.bootstrap import ensure_admin_login_link
 from parley.accounts.models import Role, Status, User
-from parley.errors import EmailTaken, LastAdmin, ValidationFailed
+from parley.errors import EmailTaken, LastOwner, ValidationFailed
 
 
-def test_the_last_active_admin_cannot_be_demoted_deactivated_or_deleted(admin_user):
-    with pytest.raises(LastAdmin):
-        services.set_role(user=admin_user, role=Role.MEMBER)
-    with pytest.raises(LastAdmin):
+def test_the_last_active_owner_cannot_be_demoted_deactivated_or_deleted(admin_user):
+    for role in (Role.ADMIN, Role.MEMBER):
+        with pytest.raises(LastOwner):
+            services.set_role(user=admin_user, role=role)
+    with pytest.raises(LastOwner):
         services.deactivate_user(user=admin_user)
-    with pytest.raises(LastAdmin):
+    with pytest.raises(LastOwner):
         services.delete_user(user=admin_user)
     admin_user.refresh_from_db()
-    assert (admin_user.role, admin_user.status) == (Role.ADMIN, Status.ACTIVE)
+    assert (admin_user.role, admin_user.status) == (Role.OWNER, Status.ACTIVE)
 
 
-def test_an_admin_can_step_down_once_another_admin_exists(admin_user, make_user):
+def test_an_owner_can_step_down_once_another_owner_exists(admin_user, make_user):
     other = make_user()
-    services.set_role(user=other, role=Role.ADMIN)
+    services.set_role(user=other, role=Role.OWNER)
     assert services.set_role(user=admin_user, role=Role.MEMBER).role == Role.MEMBER
+
+
+def test_an_admin_who_is_not_an_owner_can_be_demoted_deactivated_and_deleted(admin_user, make_user):
+    admin = make_user(role=Role.ADMIN)
+    assert services.set_role(user=admin, role=Role.AUDITOR).role == Role.AUDITOR
+    assert services.deactivate_user(user=admin).status == Status.DEACTIVATED
+    services.delete_user(user=admin)
+    assert not User.objects.filter(pk=admin.pk).exists()
 
 
 def test_deleting_a_user_frees_their_seat_and_email(make_user):
@@ -56,12 +65,12 @@ def test_changing_email_to_one_in_use_is_refused(make_user):
     assert other.email == "free@example.com"
 
 
-def test_first_start_creates_an_admin_and_keeps_offering_a_link_until_one_logs_in(db):
+def test_first_start_creates_an_owner_and_keeps_offering_a_link_until_one_logs_in(db):
     assert "/login/link/" in ensure_admin_login_link()
-    assert User.objects.filter(role=Role.ADMIN).count() == 1
+    assert User.objects.filter(role=Role.OWNER).count() == 1
     assert ensure_admin_login_link() is not None
-    assert User.objects.filter(role=Role.ADMIN).count() == 1
-    admin = User.objects.get(role=Role.ADMIN)
+    assert User.objects.count() == 1
+    admin = User.objects.get(role=Role.OWNER)
     services.record_login(user=admin, method="link")
     assert ensure_admin_login_link() is None
 

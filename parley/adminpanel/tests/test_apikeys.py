@@ -22,7 +22,7 @@ def test_the_page_is_in_the_side_navigation(admin_client):
 
 
 def test_creating_a_key_shows_it_once_and_it_works(admin_client, admin_user, client):
-    response = admin_client.post(URL, {"name": "CRM"})
+    response = admin_client.post(URL, {"name": "CRM", "role": "admin"})
     assert response.status_code == 200
     secret = response.context["new_key"]
     html = response.content.decode()
@@ -38,14 +38,14 @@ def test_creating_a_key_shows_it_once_and_it_works(admin_client, admin_user, cli
 
 
 def test_a_key_needs_a_name(admin_client):
-    response = admin_client.post(URL, {"name": "  "})
+    response = admin_client.post(URL, {"name": "  ", "role": "admin"})
     assert response.status_code == 200
     assert "Give the key a name." in response.content.decode()
     assert not ApiKey.objects.exists()
 
 
 def test_revoking_a_key_stops_it_at_once(admin_client, client):
-    key, secret = keys.create_api_key(name="Old")
+    key, secret = keys.create_api_key(name="Old", role="owner", acting_role="owner")
     response = admin_client.post(reverse("adminpanel:apikey_revoke", kwargs={"key_id": key.pk}))
     assert response.status_code == 302
     key.refresh_from_db()
@@ -57,7 +57,7 @@ def test_revoking_a_key_stops_it_at_once(admin_client, client):
 
 
 def test_revoke_needs_post_and_a_real_key(admin_client):
-    key, _ = keys.create_api_key(name="K")
+    key, _ = keys.create_api_key(name="K", role="owner", acting_role="owner")
     url = reverse("adminpanel:apikey_revoke", kwargs={"key_id": key.pk})
     assert admin_client.get(url).status_code == 405
     missing = reverse("adminpanel:apikey_revoke", kwargs={"key_id": key.pk + 1})
@@ -65,8 +65,8 @@ def test_revoke_needs_post_and_a_real_key(admin_client):
 
 
 def test_last_use_is_shown(admin_client):
-    keys.create_api_key(name="Unused")
-    used, _ = keys.create_api_key(name="Used")
+    keys.create_api_key(name="Unused", role="owner", acting_role="owner")
+    used, _ = keys.create_api_key(name="Used", role="owner", acting_role="owner")
     ApiKey.objects.filter(pk=used.pk).update(last_used_at=timezone.now() - timedelta(hours=1))
     html = admin_client.get(URL).content.decode()
     used_row = html.split("<td>Used</td>", 1)[1].split("</tr>", 1)[0]

@@ -32,11 +32,14 @@ def test_switching_both_off_and_on_again(admin_client):
     assert (row.email_login_enabled, row.email_signup_allowed) == (True, True)
 
 
-def test_update_email_login_settings_service_stores_both_flags(db):
-    services.update_email_login_settings(enabled=False, signup_allowed=False)
+def test_update_email_login_settings_service_stores_every_flag(db):
+    services.update_email_login_settings(
+        enabled=False, signup_allowed=False, signup_needs_approval=True
+    )
     row = services.get_instance_settings()
     assert not row.email_login_enabled
     assert not row.email_signup_allowed
+    assert row.signup_needs_approval
 
 
 def test_the_jwt_card_shows_whether_jwt_login_is_on(admin_client):

@@ -78,16 +78,16 @@ def test_unknown_role_shows_an_error_and_changes_nothing(admin_client, make_user
     assert "Unknown role." in _text(response)
 
 
-def test_the_last_admin_cannot_be_made_a_member(admin_client, admin_user):
+def test_the_last_owner_cannot_be_made_a_member(admin_client, admin_user):
     response = _post(admin_client, "role", admin_user, {"role": "member"})
     admin_user.refresh_from_db()
-    assert admin_user.role == Role.ADMIN
-    assert "This is the last active admin" in _text(response)
+    assert admin_user.role == Role.OWNER
+    assert "This is the last active owner" in _text(response)
 
 
-def test_the_last_admin_cannot_be_deactivated_or_deleted(admin_client, admin_user):
-    assert "This is the last active admin" in _text(_post(admin_client, "deactivate", admin_user))
-    assert "This is the last active admin" in _text(_post(admin_client, "delete", admin_user))
+def test_the_last_owner_cannot_be_deactivated_or_deleted(admin_client, admin_user):
+    assert "This is the last active owner" in _text(_post(admin_client, "deactivate", admin_user))
+    assert "This is the last active owner" in _text(_post(admin_client, "delete", admin_user))
     admin_user.refresh_from_db()
     assert admin_user.status == Status.ACTIVE
 

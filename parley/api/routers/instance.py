@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from parley.accounts import login_links
+from parley.accounts import login_links, roles
 from parley.accounts import services as accounts
 from parley.audit.selectors import EventFilter, list_events
 
@@ -25,6 +25,7 @@ from ..schemas import (
     SeatsUpdate,
     UserOut,
 )
+from ..security import key_with
 from .pagination import Page
 
 router = Router()
@@ -35,14 +36,19 @@ def _seats(usage) -> dict:
     return {"used": usage.used, "limit": usage.limit, "free": usage.free}
 
 
-@router.get("/seats", response={200: Seats, **AUTH_ERRORS}, tags=["Seats"])
+@router.get(
+    "/seats", auth=key_with(roles.VIEW_USERS), response={200: Seats, **AUTH_ERRORS}, tags=["Seats"]
+)
 def get_seats(request):
     """Seats in use (active users) and the limit."""
     return _seats(accounts.seat_usage())
 
 
 @router.put(
-    "/seats", response={200: Seats, 422: Error, **AUTH_ERRORS, **BODY_ERRORS}, tags=["Seats"]
+    "/seats",
+    auth=key_with(roles.MANAGE_SEATS),
+    response={200: Seats, 422: Error, **AUTH_ERRORS, **BODY_ERRORS},
+    tags=["Seats"],
 )
 def set_seats(request, body: SeatsUpdate):
     """Set the seat limit (null: unlimited). A limit below the seats in use is refused (422)."""
@@ -50,7 +56,10 @@ def set_seats(request, body: SeatsUpdate):
 
 
 @router.get(
-    "/audit-events", response={200: AuditEventPage, 422: Error, **AUTH_ERRORS}, tags=["Audit"]
+    "/audit-events",
+    auth=key_with(roles.VIEW_AUDIT),
+    response={200: AuditEventPage, 422: Error, **AUTH_ERRORS},
+    tags=["Audit"],
 )
 def list_audit_events(
     request,
@@ -75,6 +84,7 @@ def list_audit_events(
 
 @router.post(
     "/login-links",
+    auth=key_with(roles.MANAGE_USERS),
     response={201: LoginLinkOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS},
     tags=["Login links"],
 )
@@ -84,6 +94,7 @@ def create_login_link(request, body: LoginLinkIn, response: HttpResponse):
         user = services.user_by_public_id(body.user_id)
     else:
         user = services.user_by_email(body.email)
+    roles.require_may_act_on(acting_role=request.auth.role, subject_role=user.role)
     lifetime = timedelta(minutes=body.lifetime_minutes)
     # Taken before the link is made, so the link never expires before the time we report.
     expires_at = timezone.now() + lifetime

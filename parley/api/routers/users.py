@@ -3,9 +3,9 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
-from parley.accounts import selectors
+from parley.accounts import roles, selectors
 from parley.accounts import services as accounts
-from parley.accounts.models import CreatedVia
+from parley.accounts.models import CreatedVia, Role
 from parley.groups.selectors import with_groups
 
 from .. import schemas, services
@@ -19,13 +19,16 @@ from ..schemas import (
     UserPage,
     UserUpdate,
 )
+from ..security import key_with
 from .pagination import Page
 
 router = Router(tags=["Users"])
 AUTH_ERRORS = {401: Error, 403: Error}
 
 
-@router.get("/users", response={200: UserPage, 422: Error, **AUTH_ERRORS})
+@router.get(
+    "/users", auth=key_with(roles.VIEW_USERS), response={200: UserPage, 422: Error, **AUTH_ERRORS}
+)
 def list_users(
     request,
     page: Query[Page],
@@ -52,10 +55,15 @@ def list_users(
 
 
 @router.post(
-    "/users", response={201: UserOut, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS}
+    "/users",
+    auth=key_with(roles.MANAGE_USERS),
+    response={201: UserOut, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS},
 )
 def create_user(request, body: UserCreate):
-    """Create an active user; takes a seat (409 `seat_limit_reached` when none is free)."""
+    """Create an active user; takes a seat (409 `seat_limit_reached` when none is free).
+    A role other than member needs a key whose role may give it (403 `role_forbidden`)."""
+    if body.role != Role.MEMBER:
+        roles.require_may_assign(acting_role=request.auth.role, role=body.role)
     user = accounts.create_user(
         email=body.email,
         public_id=body.id,
@@ -67,7 +75,11 @@ def create_user(request, body: UserCreate):
 
 
 # Declared before /users/{user_id}, which would otherwise take "by-email" for an id.
-@router.get("/users/by-email", response={200: UserOut, 404: Error, 422: Error, **AUTH_ERRORS})
+@router.get(
+    "/users/by-email",
+    auth=key_with(roles.VIEW_USERS),
+    response={200: UserOut, 404: Error, 422: Error, **AUTH_ERRORS},
+)
 def get_user_by_email(request, email: Query[SearchText]):
     """The user with this email (compared trimmed and lower-cased)."""
     return UserOut.of(services.user_by_email(email))
@@ -77,28 +89,41 @@ def get_user_by_email(request, email: Query[SearchText]):
 USER = "/users/{path:user_id}"
 
 
-@router.get(USER, response={200: UserOut, 404: Error, **AUTH_ERRORS})
+@router.get(
+    USER, auth=key_with(roles.VIEW_USERS), response={200: UserOut, 404: Error, **AUTH_ERRORS}
+)
 def get_user(request, user_id: str):
     """The user with this public ID (percent-encode it in the path)."""
     return UserOut.of(services.user_by_public_id(user_id))
 
 
 @router.patch(
-    USER, response={200: UserOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS}
+    USER,
+    auth=key_with(roles.MANAGE_USERS),
+    response={200: UserOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS},
 )
 def update_user(request, user_id: str, body: UserUpdate):
     """Change email, metadata, role or status; fields left out stay as they are. All changes
-    apply or none: `status: "active"` needs a free seat, and the last admin stays an admin."""
+    apply or none: `status: "active"` needs a free seat, and the last owner stays an owner."""
     user = services.user_by_public_id(user_id)
+    roles.require_may_act_on(acting_role=request.auth.role, subject_role=user.role)
     changes = body.model_dump(exclude_unset=True)
+    if changes.get("role") not in (None, user.role):
+        roles.require_may_assign(acting_role=request.auth.role, role=changes["role"])
     if changes.get("metadata", {}) is None:
         del changes["metadata"]
     user = services.update_user(user=user, **changes)
     return UserOut.of(user)
 
 
-@router.delete(USER, response={204: None, 404: Error, 409: Error, **AUTH_ERRORS})
+@router.delete(
+    USER,
+    auth=key_with(roles.MANAGE_USERS),
+    response={204: None, 404: Error, 409: Error, **AUTH_ERRORS},
+)
 def delete_user(request, user_id: str):
     """Delete the user for good (their seat is freed)."""
-    accounts.delete_user(user=services.user_by_public_id(user_id))
+    user = services.user_by_public_id(user_id)
+    roles.require_may_act_on(acting_role=request.auth.role, subject_role=user.role)
+    accounts.delete_user(user=user)
     return HttpResponse(status=204)

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from parley.accounts.models import Role
 from parley.api import keys
 
 
@@ -41,8 +42,10 @@ class ApiClient:
 
 @pytest.fixture
 def make_api_key(db):
-    def make(name="Back office", created_by="test"):
-        return keys.create_api_key(name=name, created_by=created_by)
+    def make(name="Back office", created_by="test", role=Role.OWNER):
+        return keys.create_api_key(
+            name=name, role=role, acting_role=Role.OWNER, created_by=created_by
+        )
 
     return make
 

@@ -97,5 +97,5 @@ def test_a_key_needs_a_sensible_name(db, name):
     from parley.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        keys.create_api_key(name=name)
+        keys.create_api_key(name=name, role="owner", acting_role="owner")
     assert not ApiKey.objects.exists()

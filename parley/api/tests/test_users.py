@@ -120,7 +120,7 @@ def test_create_with_a_taken_email_or_id_is_a_409(api, make_user):
         {"id": "   "},
         {"id": "tab\there"},
         {"id": "x" * 256},
-        {"role": "owner"},
+        {"role": "superuser"},
         {"metadata": ["not", "an", "object"]},
         {"metadata": {"big": "x" * 17000}},
         {"unknown": 1},
@@ -183,10 +183,10 @@ def test_a_refused_change_undoes_the_others(api, make_user):
     assert user.role == Role.MEMBER and user.email == "mine@example.com"
 
 
-def test_the_last_admin_cannot_be_demoted_or_deleted(api, admin_user):
+def test_the_last_owner_cannot_be_demoted_or_deleted(api, admin_user):
     url = f"/api/v1/users/{admin_user.public_id}"
-    assert_json_error(api.patch(url, {"role": "member"}), 409, "last_admin")
-    assert_json_error(api.delete(url), 409, "last_admin")
+    assert_json_error(api.patch(url, {"role": "member"}), 409, "last_owner")
+    assert_json_error(api.delete(url), 409, "last_owner")
 
 
 def test_update_an_unknown_user_is_a_404(api):
