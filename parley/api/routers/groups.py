@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from ninja import Path, Query, Router, Status
 
+from parley.accounts import roles
 from parley.errors import NotFound
 from parley.groups import selectors
 from parley.groups import services as groups
@@ -19,6 +20,7 @@ from ..schemas import (
     MembershipOut,
     SearchText,
 )
+from ..security import key_with
 from .pagination import Page
 
 router = Router(tags=["Groups"])
@@ -28,7 +30,11 @@ GROUP = "/groups/{group_id}"
 MEMBER = "/groups/{group_id}/members/{path:user_id}"
 
 
-@router.get("/groups", response={200: GroupPage, 422: Error, **AUTH_ERRORS})
+@router.get(
+    "/groups",
+    auth=key_with(roles.MANAGE_GROUPS),
+    response={200: GroupPage, 422: Error, **AUTH_ERRORS},
+)
 def list_groups(request, page: Query[Page], q: SearchText = ""):
     """Groups by name, with member counts. `q` matches part of a name or description."""
     found = selectors.search_groups(query=q)
@@ -41,7 +47,9 @@ def list_groups(request, page: Query[Page], q: SearchText = ""):
 
 
 @router.post(
-    "/groups", response={201: GroupOut, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS}
+    "/groups",
+    auth=key_with(roles.MANAGE_GROUPS),
+    response={201: GroupOut, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS},
 )
 def create_group(request, body: GroupCreate):
     """Create a group; 409 `group_name_taken` when the name is taken in any case."""
@@ -49,13 +57,18 @@ def create_group(request, body: GroupCreate):
     return Status(201, GroupOut.of(group, member_count=0))
 
 
-@router.get(GROUP, response={200: GroupOut, 404: Error, 422: Error, **AUTH_ERRORS})
+@router.get(
+    GROUP,
+    auth=key_with(roles.MANAGE_GROUPS),
+    response={200: GroupOut, 404: Error, 422: Error, **AUTH_ERRORS},
+)
 def get_group(request, group_id: Path[GroupId]):
     return GroupOut.of(groups.get_group(group_id=group_id))
 
 
 @router.patch(
     GROUP,
+    auth=key_with(roles.MANAGE_GROUPS),
     response={200: GroupOut, 404: Error, 409: Error, 422: Error, **AUTH_ERRORS, **BODY_ERRORS},
 )
 def update_group(request, group_id: Path[GroupId], body: GroupUpdate):
@@ -66,14 +79,22 @@ def update_group(request, group_id: Path[GroupId], body: GroupUpdate):
     return GroupOut.of(group)
 
 
-@router.delete(GROUP, response={204: None, 404: Error, 422: Error, **AUTH_ERRORS})
+@router.delete(
+    GROUP,
+    auth=key_with(roles.MANAGE_GROUPS),
+    response={204: None, 404: Error, 422: Error, **AUTH_ERRORS},
+)
 def delete_group(request, group_id: Path[GroupId]):
     """Delete the group; its members leave it (they are not deleted)."""
     groups.delete_group(group=groups.get_group(group_id=group_id))
     return HttpResponse(status=204)
 
 
-@router.put(MEMBER, response={200: MembershipOut, 404: Error, 422: Error, **AUTH_ERRORS})
+@router.put(
+    MEMBER,
+    auth=key_with(roles.MANAGE_GROUPS),
+    response={200: MembershipOut, 404: Error, 422: Error, **AUTH_ERRORS},
+)
 def add_member(request, group_id: Path[GroupId], user_id: str):
     """Put the user in the group, as an admin's membership: a login's token never removes
     it. Already a member: no change (a token-managed membership becomes an admin's)."""
@@ -82,7 +103,11 @@ def add_member(request, group_id: Path[GroupId], user_id: str):
     return MembershipOut.of(membership)
 
 
-@router.delete(MEMBER, response={204: None, 404: Error, 422: Error, **AUTH_ERRORS})
+@router.delete(
+    MEMBER,
+    auth=key_with(roles.MANAGE_GROUPS),
+    response={204: None, 404: Error, 422: Error, **AUTH_ERRORS},
+)
 def remove_member(request, group_id: Path[GroupId], user_id: str):
     """Take the user out of the group, whoever added them; 404 when they are not in it."""
     group = groups.get_group(group_id=group_id)

@@ -5,13 +5,14 @@ import pytest
 
 from parley.accounts.models import Role, User
 from parley.api.api import api as ninja_api
+from parley.groups import services as groups
 
 from .conftest import ApiClient, assert_json_error
 
 MAY = {
-    Role.OWNER: {"view_users", "manage_users", "manage_seats", "view_audit"},
-    Role.ADMIN: {"view_users", "manage_users", "manage_seats", "view_audit"},
-    Role.USER_MANAGER: {"view_users", "manage_users", "manage_seats"},
+    Role.OWNER: {"view_users", "manage_users", "manage_seats", "view_audit", "manage_groups"},
+    Role.ADMIN: {"view_users", "manage_users", "manage_seats", "view_audit", "manage_groups"},
+    Role.USER_MANAGER: {"view_users", "manage_users", "manage_seats", "manage_groups"},
     Role.AUDITOR: {"view_users", "view_audit"},
 }
 # (method, path, body, capability); {id} is a member's public id.
@@ -26,6 +27,13 @@ ROUTES = [
     ("put", "/api/v1/seats", {"limit": 50}, "manage_seats"),
     ("get", "/api/v1/audit-events", None, "view_audit"),
     ("post", "/api/v1/login-links", {"user_id": "{id}"}, "manage_users"),
+    ("get", "/api/v1/groups", None, "manage_groups"),
+    ("post", "/api/v1/groups", {"name": "Sales"}, "manage_groups"),
+    ("get", "/api/v1/groups/{group_id}", None, "manage_groups"),
+    ("patch", "/api/v1/groups/{group_id}", {"description": "x"}, "manage_groups"),
+    ("delete", "/api/v1/groups/{group_id}", None, "manage_groups"),
+    ("put", "/api/v1/groups/{group_id}/members/{id}", {}, "manage_groups"),
+    ("delete", "/api/v1/groups/{group_id}/members/{id}", None, "manage_groups"),
 ]
 # Routes that take a user's token or none, not an admin key.
 NOT_ADMIN = {
@@ -45,6 +53,11 @@ def api_as(client, make_api_key):
 
 
 def _call(api, method, path, body, subject):
+    if "{group_id}" in path:
+        group = groups.create_group(name="Team")
+        if method == "delete" and "/members/" in path:
+            groups.add_member(group=group, user=subject)
+        path = path.replace("{group_id}", str(group.pk))
     path = path.replace("{id}", subject.public_id)
     if body is not None:
         body = {k: subject.public_id if v == "{id}" else v for k, v in body.items()}
