@@ -169,7 +169,7 @@ async def _stream_openai(*, target: ModelTarget, messages: list[dict], usage: li
                             break
                         if event == "error":
                             raise ProviderError(f"error event in the stream: {data[:300]!r}")
-                        pieces, done = _deltas(json.loads(data), usage)
+                        pieces, done = _deltas(_event_json(data), usage)
                         batch += pieces
                         finished = finished or done
                 except (ProviderError, ValueError):
@@ -206,3 +206,12 @@ async def _stream_openai(*, target: ModelTarget, messages: list[dict], usage: li
         raise ProviderStreamCut(f"{target.base_url}: garbled stream: {error}") from error
     if not finished:
         raise ProviderStreamCut(f"{target.base_url}: stream ended without finish_reason")
+
+
+def _event_json(data: bytes):
+    """An event's JSON. Absurd nesting is a garbled event (ValueError: the answer is cut off
+    with what arrived), never a RecursionError out of the stream."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("event nests too deeply to be JSON Parley reads") from None

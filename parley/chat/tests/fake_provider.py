@@ -22,6 +22,7 @@ The ways real providers format a stream, each a case Parley's reader must get ri
     "midstream-error" three tokens, then `data: {"error": {...}}` and the end (OpenRouter)
     "error-event"     three tokens, then an `event: error` event and the end
     "garbled"         three tokens, then `data: {not json` and the end
+    "deep"            three tokens, then an event of 200,000 nested arrays and the end
     "runaway"         three tokens, then one event of 1 MB, then the rest of a normal end
                       (a test lowers parley.chat.sse.MAX_EVENT_BYTES below that)
     "no-finish"       three tokens and [DONE], but no chunk with a finish_reason
@@ -72,6 +73,7 @@ BAD_EVENTS = {
     "midstream-error": b'data: {"error": {"message": "upstream overloaded", "code": 502}}\n\n',
     "error-event": b'event: error\ndata: {"message": "upstream overloaded"}\n\n',
     "garbled": b"data: {not json\n\n",
+    "deep": b"data: " + b"[" * 200_000 + b"\n\n",
 }
 
 

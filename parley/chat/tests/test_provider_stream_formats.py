@@ -60,7 +60,7 @@ def test_an_error_in_the_middle_of_the_stream_keeps_the_partial_answer(
     assert "The partial answer is kept above." in person.http.get(f"/c/{conversation}/").text
 
 
-@pytest.mark.parametrize("mode", ["garbled", "runaway", "no-finish"])
+@pytest.mark.parametrize("mode", ["garbled", "deep", "runaway", "no-finish"])
 def test_a_stream_that_goes_wrong_is_saved_as_cut_off(chatter, provider_model, monkeypatch, mode):
     monkeypatch.setattr(sse, "MAX_EVENT_BYTES", 256 * 1024)  # "runaway" sends 1 MB in one event
     person = chatter()
