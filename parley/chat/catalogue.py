@@ -91,8 +91,9 @@ def set_model_access(*, model: ChatModel, everyone: bool, groups: list[Group]) -
             "no groups chosen",
             user_message="Choose at least one group, or make the model available to everyone.",
         )
-    ChatModel.objects.filter(pk=model.pk).update(for_everyone=everyone)
-    model.groups.set([] if everyone else groups)
+    with transaction.atomic():  # never open to everyone with the old groups, or the reverse
+        ChatModel.objects.filter(pk=model.pk).update(for_everyone=everyone)
+        model.groups.set([] if everyone else groups)
 
 
 def model_target(*, model: ChatModel) -> ModelTarget:
