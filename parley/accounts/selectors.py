@@ -10,6 +10,14 @@ def confirmed_users() -> QuerySet[User]:
     return User.objects.exclude(status=Status.UNCONFIRMED)
 
 
+def matching_query(query: str, *, prefix: str = "") -> Q:
+    """How an admin names people in a search box: a public id (exact) or part of an email.
+    `prefix` reaches the user through a relation (e.g. "user__" from a membership)."""
+    return Q(**{f"{prefix}public_id": query}) | Q(
+        **{f"{prefix}email_normalized__contains": normalize_email(query)}
+    )
+
+
 def search_users(
     *,
     query: str = "",
@@ -23,9 +31,7 @@ def search_users(
     users = User.objects.all() if include_unconfirmed else confirmed_users()
     query = query.strip()
     if query:
-        users = users.filter(
-            Q(public_id=query) | Q(email_normalized__contains=normalize_email(query))
-        )
+        users = users.filter(matching_query(query))
     if status:
         users = users.filter(status=status)
     if created_via:

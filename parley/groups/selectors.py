@@ -2,7 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from parley.accounts.models import User, normalize_email
+from parley.accounts.models import User
+from parley.accounts.selectors import matching_query
 
 from .models import Group, Membership
 
@@ -32,9 +33,7 @@ def members_of(*, group: Group, query: str = "") -> QuerySet[Membership]:
     memberships = Membership.objects.filter(group=group).select_related("user")
     query = query.strip()
     if query:
-        memberships = memberships.filter(
-            Q(user__public_id=query) | Q(user__email_normalized__contains=normalize_email(query))
-        )
+        memberships = memberships.filter(matching_query(query, prefix="user__"))
     return memberships.order_by("user__email_normalized", "user__public_id")
 
 
