@@ -102,3 +102,18 @@ class CspViolations:
 @pytest.fixture
 def csp_violations():
     return CspViolations()
+
+
+@pytest.fixture
+def chat_page(browser, transactional_db):
+    """A page on Parley's real ASGI entry under granian in this process: the chat stream is
+    a native handler that pytest-django's (WSGI) live server does not serve."""
+    from parley.asgi import application
+    from parley.chat.tests.fake_provider import GranianThread
+
+    with GranianThread(application) as server:
+        context = browser.new_context(base_url=server.url)
+        context.set_default_timeout(15_000)
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        yield context.new_page()
+        context.close()

@@ -11,23 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from parley.chat.models import Message, MessageStatus
-from parley.chat.tests.fake_provider import GranianThread
 from parley.tests.polling import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
-
-
-@pytest.fixture
-def chat_page(browser, transactional_db):
-    from parley.asgi import application
-
-    with GranianThread(application) as server:
-        context = browser.new_context(base_url=server.url)
-        context.set_default_timeout(15_000)
-        context.grant_permissions(["clipboard-read", "clipboard-write"])
-        page = context.new_page()
-        yield page
-        context.close()
 
 
 def test_chat_with_the_demo_model_end_to_end(chat_page, make_user, log_in):

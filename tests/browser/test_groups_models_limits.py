@@ -6,20 +6,8 @@ from playwright.sync_api import expect
 
 from parley.chat import catalogue
 from parley.chat import usage as chat_usage
-from parley.chat.tests.fake_provider import GranianThread
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
-
-
-@pytest.fixture
-def chat_page(browser, transactional_db):
-    from parley.asgi import application
-
-    with GranianThread(application) as server:
-        context = browser.new_context(base_url=server.url)
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
 
 
 def test_a_group_decides_the_models_and_its_limit_stops_the_second_message(
