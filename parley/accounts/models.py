@@ -32,12 +32,15 @@ class CreatedVia(models.TextChoices):
     ADMIN = "admin", "Admin"
     API = "api", "API"
     CLI = "cli", "CLI"
+    SSO = "sso", "Single sign-on"
+    SCIM = "scim", "SCIM"
 
 
 class LoginMethod(models.TextChoices):
     EMAIL = "email", "Email code"
     JWT = "jwt", "JWT"
     LINK = "link", "Login link"
+    SSO = "sso", "Single sign-on"
 
 
 class UserManager(BaseUserManager):
@@ -65,6 +68,9 @@ class User(AbstractBaseUser):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     created_via = models.CharField(max_length=16, choices=CreatedVia.choices)
+    # What the person is called where they are greeted or listed (a JWT's user.name, SSO's
+    # name claim, SCIM's displayName, or typed by an admin or the person); may be empty.
+    name = models.CharField(max_length=200, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_login_at = models.DateTimeField(null=True, blank=True)
@@ -112,6 +118,9 @@ class User(AbstractBaseUser):
 
     @property
     def display_name(self) -> str:
+        if self.name:
+            return self.name
+        # Before the name field, a JWT's user.name lived only in the metadata.
         name = self.metadata.get("name") if isinstance(self.metadata, dict) else None
         return str(name) if name else (self.email or f"User {self.public_id}")
 

@@ -24,7 +24,7 @@ from parley.errors import (
 
 from .models import CreatedVia, InstanceSettings, Role, Status, User, normalize_email
 from .selectors import confirmed_users
-from .validation import clean_email, clean_metadata, clean_public_id
+from .validation import clean_email, clean_metadata, clean_name, clean_public_id
 
 
 @dataclass(frozen=True)
@@ -316,6 +316,13 @@ def update_email(*, user: User, email: str | None) -> User:
         # allauth looks up its own EmailAddress rows first: drop the old address so it
         # can no longer be used to log in.
         EmailAddress.objects.filter(user=user).exclude(email__iexact=email or "").delete()
+    return user
+
+
+def set_name(*, user: User, name: str | None) -> User:
+    """Set the display name (ValidationFailed when clean_name refuses it; "" clears it)."""
+    user.name = clean_name(name)
+    user.save(update_fields=["name"])
     return user
 
 

@@ -16,6 +16,7 @@ from .models import User
 
 PUBLIC_ID_MAX_LENGTH = User._meta.get_field("public_id").max_length
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+NAME_MAX_LENGTH = User._meta.get_field("name").max_length
 METADATA_MAX_BYTES = 16 * 1024
 # Control, format (zero-width, bidi overrides), surrogate and line/paragraph separator
 # characters: invisible or layout-changing, so two ids that look alike could differ, and a
@@ -102,6 +103,32 @@ def clean_email(email: str | None, *, required: bool = False, field: str = "emai
             user_message=f"“{email[:80]}” is not a valid email address.",
         ) from None
     return email
+
+
+def clean_name(name: Any, *, field: str = "name") -> str:
+    """A display name: text of at most NAME_MAX_LENGTH characters with no invisible or control
+    character, surrounding spaces dropped; "" for none. `field` names it in the audit reason."""
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise ValidationFailed(
+            f"{field} {shown(name)} is {json_type(name)}, not a string",
+            user_message="The name must be text.",
+        )
+    name = name.strip()
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationFailed(
+            f"{field} has {len(name)} characters, more than {NAME_MAX_LENGTH}",
+            user_message=f"The name must be at most {NAME_MAX_LENGTH} characters.",
+        )
+    refused = first_invisible_character(name)
+    if refused is not None:
+        raise ValidationFailed(
+            f"{field} {shown(name)} contains the invisible or control character "
+            f"U+{ord(refused):04X}",
+            user_message="The name must not contain invisible or control characters.",
+        )
+    return name
 
 
 def clean_metadata(metadata: Any, *, field: str = "metadata") -> dict[str, Any]:
