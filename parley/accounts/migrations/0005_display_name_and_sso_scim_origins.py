@@ -4,25 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_roles_approval_time_zone'),
+        ("accounts", "0004_roles_approval_time_zone"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='name',
-            field=models.CharField(blank=True, default='', max_length=200),
+            model_name="user",
+            name="name",
+            field=models.CharField(blank=True, default="", max_length=200),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='created_via',
-            field=models.CharField(choices=[('email', 'Email'), ('jwt', 'JWT'), ('admin', 'Admin'), ('api', 'API'), ('cli', 'CLI'), ('sso', 'Single sign-on'), ('scim', 'SCIM')], max_length=16),
+            model_name="user",
+            name="created_via",
+            field=models.CharField(
+                choices=[
+                    ("email", "Email"),
+                    ("jwt", "JWT"),
+                    ("admin", "Admin"),
+                    ("api", "API"),
+                    ("cli", "CLI"),
+                    ("sso", "Single sign-on"),
+                    ("scim", "SCIM"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='last_login_method',
-            field=models.CharField(blank=True, choices=[('email', 'Email code'), ('jwt', 'JWT'), ('link', 'Login link'), ('sso', 'Single sign-on')], default='', max_length=16),
+            model_name="user",
+            name="last_login_method",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("email", "Email code"),
+                    ("jwt", "JWT"),
+                    ("link", "Login link"),
+                    ("sso", "Single sign-on"),
+                ],
+                default="",
+                max_length=16,
+            ),
         ),
     ]
