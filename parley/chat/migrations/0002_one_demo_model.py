@@ -13,6 +13,10 @@ def merge_demo_models(apps, schema_editor):
     kept, duplicates = demo_models[0], [row.pk for row in demo_models[1:]]
     Conversation.objects.filter(model_id__in=duplicates).update(model=kept)
     ChatModel.objects.filter(pk__in=duplicates).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # PostgreSQL defers foreign-key checks to the commit and refuses to build an index on
+        # a table with checks still pending: run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
