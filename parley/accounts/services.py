@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from parley.audit import actors
+from parley.audit import services as audit
 from parley.errors import (
     EmailTaken,
     LastOwner,
@@ -239,9 +241,10 @@ def delete_user(*, user: User) -> None:
         User.objects.filter(pk=user.pk).delete()
 
 
-def set_role(*, user: User, role: str) -> User:
-    """Give `user` this role. Who may give which role is parley.accounts.roles' rule, asked by
-    the callers (panel, API) that act for someone; the last owner stays an owner here."""
+def set_role(*, user: User, role: str, by: str) -> User:
+    """Give `user` this role, audited as made `by` someone (parley.audit.actors). Who may give
+    which role is parley.accounts.roles' rule, asked by the callers (panel, API) that act for
+    someone; the last owner stays an owner here."""
     if role not in Role.values:
         raise ValidationFailed(f"unknown role {role!r}", user_message="Unknown role.")
     with transaction.atomic():
@@ -249,8 +252,16 @@ def set_role(*, user: User, role: str) -> User:
         user = User.objects.select_for_update().get(pk=user.pk)
         if role != Role.OWNER:
             _require_another_owner(user)
+        previous = user.role
         user.role = role
         user.save(update_fields=["role"])
+        if previous != role:
+            audit.record_change(
+                by=by,
+                reason="role_changed",
+                public_user_id=user.public_id,
+                detail=f"{previous} → {role}",
+            )
     return user
 
 
@@ -288,7 +299,7 @@ def create_or_promote_admin(*, email: str, created_via: str = CreatedVia.CLI) ->
         user = reactivate_user(user=user)
     if user.role == Role.OWNER:
         return user
-    return set_role(user=user, role=role)
+    return set_role(user=user, role=role, by=actors.COMMAND_LINE)
 
 
 def has_owner() -> bool:

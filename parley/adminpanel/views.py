@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parley.accounts import login_links, roles, selectors, services, signups
 from parley.accounts.models import CreatedVia, Role, Status, User
+from parley.audit import actors
 from parley.audit.selectors import EventFilter, list_events, recent_events_for
 from parley.errors import NotFound, ParleyError, RoleForbidden, SeatLimitReached
 from parley.external_auth.services import get_jwt_settings
@@ -177,7 +178,7 @@ def user_role(request, public_id: str):
 
     def change():
         roles.require_may_assign(acting_role=request.user.role, role=role)
-        services.set_role(user=user, role=role)
+        services.set_role(user=user, role=role, by=actors.user(request.user))
 
     _perform(request, user, change, f"{user} is now {label}.")
     return redirect("adminpanel:user", public_id=user.public_id)

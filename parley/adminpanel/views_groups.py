@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parley.accounts import roles
+from parley.audit import actors
 from parley.errors import NotFound, ParleyError
 from parley.external_auth.admin_services import find_user
 from parley.groups import selectors, services
@@ -33,7 +34,9 @@ def groups(request):
     if request.method == "POST" and form.is_valid():
         try:
             group = services.create_group(
-                name=form.cleaned_data["name"], description=form.cleaned_data["description"]
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                by=actors.user(request.user),
             )
         except ParleyError as error:
             form.add_error("name", error.user_message)
@@ -85,6 +88,7 @@ def group_detail(request, group_id: int):
                 group=group,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                by=actors.user(request.user),
             )
         except ParleyError as error:
             form.add_error("name", error.user_message)
@@ -101,7 +105,7 @@ def group_delete(request, group_id: int):
     """GET asks, naming how many people lose what the group gives them; POST deletes."""
     group = _group_or_404(group_id)
     if request.method == "POST":
-        members = services.delete_group(group=group)
+        members = services.delete_group(group=group, by=actors.user(request.user))
         people = f"{members} member{'s' if members != 1 else ''}"
         messages.success(request, f"Deleted the group {group.name}; {people} left it.")
         return redirect("adminpanel:groups")
@@ -125,7 +129,7 @@ def group_add_member(request, group_id: int):
         if user is None:
             form.add_error("user", "No user has this ID or email address.")
         else:
-            services.add_member(group=group, user=user)
+            services.add_member(group=group, user=user, by=actors.user(request.user))
             messages.success(request, f"Added {user} to {group.name}.")
             return redirect("adminpanel:group", group_id=group.pk)
     return _render_group(request, group, member_form=form)
@@ -136,7 +140,7 @@ def group_add_member(request, group_id: int):
 def group_remove_member(request, group_id: int, public_id: str):
     group = _group_or_404(group_id)
     user = _user_or_404(public_id)
-    if services.remove_member(group=group, user=user):
+    if services.remove_member(group=group, user=user, by=actors.user(request.user)):
         messages.success(request, f"Removed {user} from {group.name}.")
     else:
         messages.error(request, f"{user} is not in {group.name}.")

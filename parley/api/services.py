@@ -30,6 +30,7 @@ def user_by_email(email: str) -> User:
 def update_user(
     *,
     user: User,
+    by: str,
     email=_UNSET,
     metadata: dict | None = None,
     role: str | None = None,
@@ -43,7 +44,7 @@ def update_user(
         elif status == Status.DEACTIVATED:
             user = accounts.deactivate_user(user=user)
         if role is not None:
-            user = accounts.set_role(user=user, role=role)
+            user = accounts.set_role(user=user, role=role, by=by)
         if email is not _UNSET:
             user = accounts.update_email(user=user, email=email)
         if metadata is not None:

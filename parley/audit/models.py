@@ -1,4 +1,5 @@
-"""The append-only log of authentication events (DESIGN §4.5). It never holds a token."""
+"""The append-only log of authentication events (DESIGN §4.5), and of the admin changes
+that decide what people may do (groups, roles). It never holds a token."""
 
 from django.db import models
 
@@ -13,6 +14,8 @@ class Method(models.TextChoices):
     JWT = "jwt", "JWT"
     LINK = "link", "Login link"
     API = "api", "API"
+    # Not a login: a change an admin, an API key or the command line made (groups, roles).
+    ADMIN = "admin", "Admin change"
 
 
 class AuthEvent(models.Model):
@@ -28,6 +31,9 @@ class AuthEvent(models.Model):
     jti = models.CharField(max_length=255, blank=True, default="")
     iss = models.CharField(max_length=255, blank=True, default="")
     kid = models.CharField(max_length=255, blank=True, default="")
+    # Who made an admin change ("user 1234", "API key “deploy”", "command line"); the
+    # person it was made to is public_user_id.
+    actor = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,7 +4,7 @@ import secrets
 
 from parley.web.proxy import client_address
 
-from .models import AuthEvent
+from .models import AuthEvent, Method, Outcome
 
 # Unambiguous characters only: people read reference codes aloud to support.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -25,6 +25,7 @@ def record_event(
     jti: str = "",
     iss: str = "",
     kid: str = "",
+    actor: str = "",
 ) -> AuthEvent:
     user_agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     return AuthEvent.objects.create(
@@ -39,4 +40,20 @@ def record_event(
         jti=str(jti or "")[:255],
         iss=str(iss or "")[:255],
         kid=str(kid or "")[:255],
+        actor=actor[:255],
+    )
+
+
+def record_change(
+    *, by: str, reason: str, public_user_id: str = "", detail: str = "", request=None
+) -> AuthEvent:
+    """An admin change (`reason` such as "group_created"), made `by` someone (see actors)."""
+    return record_event(
+        method=Method.ADMIN,
+        outcome=Outcome.SUCCESS,
+        reason=reason,
+        request=request,
+        public_user_id=public_user_id,
+        detail=detail,
+        actor=by,
     )

@@ -71,33 +71,39 @@ def _list(args) -> None:
 
 
 def _create(args) -> None:
+    from parley.audit import actors
     from parley.groups import services
 
-    group = services.create_group(name=args.name, description=args.description)
+    group = services.create_group(
+        name=args.name, description=args.description, by=actors.COMMAND_LINE
+    )
     print(f"Created the group {group.name}.")
 
 
 def _delete(args) -> None:
+    from parley.audit import actors
     from parley.groups import services
 
     group = _group(args.name)
-    members = services.delete_group(group=group)
+    members = services.delete_group(group=group, by=actors.COMMAND_LINE)
     print(f"Deleted the group {group.name}; {members} member{'s' if members != 1 else ''} left it.")
 
 
 def _add(args) -> None:
+    from parley.audit import actors
     from parley.groups import services
 
     group, user = _group(args.name), _user(args.user)
-    services.add_member(group=group, user=user)
+    services.add_member(group=group, user=user, by=actors.COMMAND_LINE)
     print(f"{user} is in {group.name} (set by an admin: a login's token never removes it).")
 
 
 def _remove(args) -> None:
+    from parley.audit import actors
     from parley.groups import services
 
     group, user = _group(args.name), _user(args.user)
-    if services.remove_member(group=group, user=user):
+    if services.remove_member(group=group, user=user, by=actors.COMMAND_LINE):
         print(f"Removed {user} from {group.name}.")
     else:
         print(f"{user} was not in {group.name}; nothing changed.")

@@ -9,6 +9,7 @@ from django.db import transaction
 from parley.accounts import roles
 from parley.accounts import services as accounts
 from parley.accounts.models import Role, User
+from parley.audit import actors
 from parley.errors import ValidationFailed, shown
 
 from .errors import AdminJwtNotAllowed, InvalidClaims, RoleNotAllowed
@@ -47,7 +48,7 @@ def apply_token_role(
             f"the token makes user {user.public_id!r} {value}, and admins may not log in with a JWT"
         )
     previous = user.role
-    user.role = accounts.set_role(user=user, role=value).role
+    user.role = accounts.set_role(user=user, role=value, by=actors.TOKEN).role
     return f"role {previous} -> {value} from the token"
 
 

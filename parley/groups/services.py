@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from parley.accounts.models import User
 from parley.accounts.validation import first_invisible_character
+from parley.audit import services as audit
 from parley.errors import NotFound, ParleyError, ValidationFailed, shown
 
 from .models import Group, Membership, Source, group_name_key
@@ -71,39 +72,58 @@ def get_group(*, group_id: int) -> Group:
     return group
 
 
-def create_group(*, name: str, description: str = "") -> Group:
+# Every change below is an audit event naming who made it (`by`, from parley.audit.actors),
+# written in the change's transaction: a change is never in effect without its record.
+
+
+def create_group(*, name: str, description: str = "", by: str) -> Group:
     name = clean_group_name(name)
     description = _clean_description(description)
     try:
         with transaction.atomic():
-            return Group.objects.create(name=name, description=description)
+            group = Group.objects.create(name=name, description=description)
+            audit.record_change(by=by, reason="group_created", detail=f"group “{name}”")
     except IntegrityError:
         raise GroupNameTaken(f"group name {name!r} is taken") from None
+    return group
 
 
-def update_group(*, group: Group, name: str | None = None, description: str | None = None) -> Group:
+def update_group(
+    *, group: Group, name: str | None = None, description: str | None = None, by: str
+) -> Group:
     """Rename and/or describe `group`; members and what they have access to stay."""
+    old_name = group.name
     if name is not None:
         group.name = clean_group_name(name)
     if description is not None:
         group.description = _clean_description(description)
+    changed = []
+    if group.name != old_name:
+        changed.append(f"renamed to “{group.name}”")
+    if description is not None:
+        changed.append("description changed")
     try:
         with transaction.atomic():
             group.save()
+            if changed:
+                detail = f"group “{old_name}” {', '.join(changed)}"
+                audit.record_change(by=by, reason="group_changed", detail=detail)
     except IntegrityError:
         raise GroupNameTaken(f"group name {group.name!r} is taken") from None
     return group
 
 
-def delete_group(*, group: Group) -> int:
+def delete_group(*, group: Group, by: str) -> int:
     """Delete the group and its memberships; returns how many people were in it."""
     with transaction.atomic():
         members = group.memberships.count()
         group.delete()
+        detail = f"group “{group.name}”, {members} member{'' if members == 1 else 's'}"
+        audit.record_change(by=by, reason="group_deleted", detail=detail)
     return members
 
 
-def add_member(*, group: Group, user: User, source: str = Source.MANUAL) -> Membership:
+def add_member(*, group: Group, user: User, by: str, source: str = Source.MANUAL) -> Membership:
     """Put `user` in `group`. An admin's addition turns a token-managed membership into a
     manual one, so later logins no longer remove it; a token never downgrades one."""
     with transaction.atomic():
@@ -113,12 +133,28 @@ def add_member(*, group: Group, user: User, source: str = Source.MANUAL) -> Memb
         if not created and source == Source.MANUAL and membership.source == Source.TOKEN:
             membership.source = Source.MANUAL
             membership.save(update_fields=["source"])
+            created = True  # now kept by hand: worth a record
+        if created:
+            audit.record_change(
+                by=by,
+                reason="group_member_added",
+                public_user_id=user.public_id,
+                detail=f"group “{group.name}” ({membership.get_source_display().lower()})",
+            )
     return membership
 
 
-def remove_member(*, group: Group, user: User) -> bool:
+def remove_member(*, group: Group, user: User, by: str) -> bool:
     """Take `user` out of `group`, whoever added them; False when they were not in it."""
-    deleted, _ = Membership.objects.filter(group=group, user=user).delete()
+    with transaction.atomic():
+        deleted, _ = Membership.objects.filter(group=group, user=user).delete()
+        if deleted:
+            audit.record_change(
+                by=by,
+                reason="group_member_removed",
+                public_user_id=user.public_id,
+                detail=f"group “{group.name}”",
+            )
     return bool(deleted)
 
 

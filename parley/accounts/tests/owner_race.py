@@ -31,7 +31,7 @@ def active_owners() -> int:
 ACTIONS = {
     "delete": lambda user: services.delete_user(user=user),
     "deactivate": lambda user: services.deactivate_user(user=user),
-    "demote": lambda user: services.set_role(user=user, role=Role.MEMBER),
+    "demote": lambda user: services.set_role(by="test", user=user, role=Role.MEMBER),
 }
 
 

@@ -11,7 +11,7 @@ from parley.errors import EmailTaken, LastOwner, ValidationFailed
 def test_the_last_active_owner_cannot_be_demoted_deactivated_or_deleted(admin_user):
     for role in (Role.ADMIN, Role.MEMBER):
         with pytest.raises(LastOwner):
-            services.set_role(user=admin_user, role=role)
+            services.set_role(by="test", user=admin_user, role=role)
     with pytest.raises(LastOwner):
         services.deactivate_user(user=admin_user)
     with pytest.raises(LastOwner):
@@ -22,13 +22,13 @@ def test_the_last_active_owner_cannot_be_demoted_deactivated_or_deleted(admin_us
 
 def test_an_owner_can_step_down_once_another_owner_exists(admin_user, make_user):
     other = make_user()
-    services.set_role(user=other, role=Role.OWNER)
-    assert services.set_role(user=admin_user, role=Role.MEMBER).role == Role.MEMBER
+    services.set_role(by="test", user=other, role=Role.OWNER)
+    assert services.set_role(by="test", user=admin_user, role=Role.MEMBER).role == Role.MEMBER
 
 
 def test_an_admin_who_is_not_an_owner_can_be_demoted_deactivated_and_deleted(admin_user, make_user):
     admin = make_user(role=Role.ADMIN)
-    assert services.set_role(user=admin, role=Role.AUDITOR).role == Role.AUDITOR
+    assert services.set_role(by="test", user=admin, role=Role.AUDITOR).role == Role.AUDITOR
     assert services.deactivate_user(user=admin).status == Status.DEACTIVATED
     services.delete_user(user=admin)
     assert not User.objects.filter(pk=admin.pk).exists()

@@ -16,13 +16,13 @@ def group_url(group, name="adminpanel:group"):
 
 @pytest.fixture
 def sales(db):
-    return services.create_group(name="Sales", description="The sales team")
+    return services.create_group(by="test", name="Sales", description="The sales team")
 
 
 def test_the_list_shows_each_group_with_its_member_count(admin_client, sales, make_user):
-    services.create_group(name="Support")
-    services.add_member(group=sales, user=make_user())
-    services.add_member(group=sales, user=make_user())
+    services.create_group(by="test", name="Support")
+    services.add_member(by="test", group=sales, user=make_user())
+    services.add_member(by="test", group=sales, user=make_user())
     page = admin_client.get(GROUPS).content.decode()
     assert "Sales" in page and "Support" in page
     counts = admin_client.get(GROUPS).context["page_obj"].object_list
@@ -31,7 +31,7 @@ def test_the_list_shows_each_group_with_its_member_count(admin_client, sales, ma
 
 
 def test_search_finds_groups_by_part_of_the_name_in_any_case(admin_client, sales):
-    services.create_group(name="Support")
+    services.create_group(by="test", name="Support")
     response = admin_client.get(GROUPS, {"q": "sAL"})
     assert [g.name for g in response.context["page_obj"]] == ["Sales"]
     assert "1 group match" in response.content.decode()
@@ -58,7 +58,7 @@ def test_an_invisible_character_in_a_name_is_refused_with_the_reason(admin_clien
 
 
 def test_renaming_keeps_the_members(admin_client, sales, make_user):
-    services.add_member(group=sales, user=make_user())
+    services.add_member(by="test", group=sales, user=make_user())
     response = admin_client.post(group_url(sales), {"name": "Sales EMEA", "description": ""})
     assert response.status_code == 302
     sales.refresh_from_db()
@@ -66,7 +66,7 @@ def test_renaming_keeps_the_members(admin_client, sales, make_user):
 
 
 def test_renaming_to_another_groups_name_is_refused(admin_client, sales):
-    services.create_group(name="Support")
+    services.create_group(by="test", name="Support")
     response = admin_client.post(group_url(sales), {"name": "support", "description": ""})
     assert "Another group already has this name" in response.content.decode()
     sales.refresh_from_db()
@@ -75,7 +75,7 @@ def test_renaming_to_another_groups_name_is_refused(admin_client, sales):
 
 def test_delete_asks_first_naming_how_many_people_lose_access(admin_client, sales, make_user):
     for _ in range(3):
-        services.add_member(group=sales, user=make_user())
+        services.add_member(by="test", group=sales, user=make_user())
     page = admin_client.get(group_url(sales, "adminpanel:group_delete")).content.decode()
     assert "3 people lose" in page
     assert Group.objects.filter(pk=sales.pk).exists()  # asking deletes nothing
@@ -105,7 +105,7 @@ def test_adding_an_unknown_user_is_a_form_error(admin_client, sales):
 
 def test_removing_a_member(admin_client, sales, make_user):
     ann = make_user()
-    services.add_member(group=sales, user=ann)
+    services.add_member(by="test", group=sales, user=ann)
     url = reverse(
         "adminpanel:group_remove_member", kwargs={"group_id": sales.pk, "public_id": ann.public_id}
     )
@@ -114,16 +114,21 @@ def test_removing_a_member(admin_client, sales, make_user):
 
 
 def test_members_can_be_searched(admin_client, sales, make_user):
-    services.add_member(group=sales, user=make_user(email="ann@example.com"))
-    services.add_member(group=sales, user=make_user(email="bob@example.com"))
+    services.add_member(by="test", group=sales, user=make_user(email="ann@example.com"))
+    services.add_member(by="test", group=sales, user=make_user(email="bob@example.com"))
     response = admin_client.get(group_url(sales), {"q": "bob"})
     assert [m.user.email for m in response.context["page_obj"]] == ["bob@example.com"]
 
 
 def test_a_users_page_shows_their_groups_and_who_added_them(admin_client, sales, make_user):
     ann = make_user()
-    services.add_member(group=sales, user=ann)
-    services.add_member(group=services.create_group(name="Beta"), user=ann, source=Source.TOKEN)
+    services.add_member(by="test", group=sales, user=ann)
+    services.add_member(
+        by="test",
+        group=services.create_group(by="test", name="Beta"),
+        user=ann,
+        source=Source.TOKEN,
+    )
     page = admin_client.get(reverse("adminpanel:user", kwargs={"public_id": ann.public_id}))
     text = page.content.decode()
     assert 'Sales</a> <span class="muted">— Set by an admin' in text

@@ -24,6 +24,21 @@ def test_an_owner_makes_another_owner(admin_client, make_user):
     assert _role(other) == Role.OWNER
 
 
+def test_a_role_change_is_audited_with_who_made_it_and_a_refused_one_is_not(
+    admin_client, admin_user, client_as, make_user
+):
+    from parley.audit.models import AuthEvent, Method
+
+    other = make_user()
+    _post(admin_client, "role", other, {"role": "admin"})
+    _post(client_as(Role.ADMIN), "role", other, {"role": "owner"})  # refused
+
+    changes = AuthEvent.objects.filter(method=Method.ADMIN)
+    assert [(e.reason, e.actor, e.public_user_id, e.detail) for e in changes] == [
+        ("role_changed", f"user {admin_user.public_id}", other.public_id, "member → admin")
+    ]
+
+
 def test_an_admin_cannot_make_an_owner_and_is_told_why(client_as, make_user):
     other = make_user()
     html = _post(client_as(Role.ADMIN), "role", other, {"role": "owner"})

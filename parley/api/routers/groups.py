@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from ninja import Path, Query, Router, Status
 
 from parley.accounts import roles
+from parley.audit import actors
 from parley.errors import NotFound
 from parley.groups import selectors
 from parley.groups import services as groups
@@ -53,7 +54,9 @@ def list_groups(request, page: Query[Page], q: SearchText = ""):
 )
 def create_group(request, body: GroupCreate):
     """Create a group; 409 `group_name_taken` when the name is taken in any case."""
-    group = groups.create_group(name=body.name, description=body.description)
+    group = groups.create_group(
+        name=body.name, description=body.description, by=actors.api_key(request.auth)
+    )
     return Status(201, GroupOut.of(group, member_count=0))
 
 
@@ -74,7 +77,10 @@ def get_group(request, group_id: Path[GroupId]):
 def update_group(request, group_id: Path[GroupId], body: GroupUpdate):
     """Rename the group or change its description; fields left out stay as they are."""
     group = groups.update_group(
-        group=groups.get_group(group_id=group_id), name=body.name, description=body.description
+        group=groups.get_group(group_id=group_id),
+        name=body.name,
+        description=body.description,
+        by=actors.api_key(request.auth),
     )
     return GroupOut.of(group)
 
@@ -86,7 +92,7 @@ def update_group(request, group_id: Path[GroupId], body: GroupUpdate):
 )
 def delete_group(request, group_id: Path[GroupId]):
     """Delete the group; its members leave it (they are not deleted)."""
-    groups.delete_group(group=groups.get_group(group_id=group_id))
+    groups.delete_group(group=groups.get_group(group_id=group_id), by=actors.api_key(request.auth))
     return HttpResponse(status=204)
 
 
@@ -99,7 +105,9 @@ def add_member(request, group_id: Path[GroupId], user_id: str):
     """Put the user in the group, as an admin's membership: a login's token never removes
     it. Already a member: no change (a token-managed membership becomes an admin's)."""
     group = groups.get_group(group_id=group_id)
-    membership = groups.add_member(group=group, user=services.user_by_public_id(user_id))
+    membership = groups.add_member(
+        group=group, user=services.user_by_public_id(user_id), by=actors.api_key(request.auth)
+    )
     return MembershipOut.of(membership)
 
 
@@ -111,6 +119,8 @@ def add_member(request, group_id: Path[GroupId], user_id: str):
 def remove_member(request, group_id: Path[GroupId], user_id: str):
     """Take the user out of the group, whoever added them; 404 when they are not in it."""
     group = groups.get_group(group_id=group_id)
-    if not groups.remove_member(group=group, user=services.user_by_public_id(user_id)):
+    if not groups.remove_member(
+        group=group, user=services.user_by_public_id(user_id), by=actors.api_key(request.auth)
+    ):
         raise NotFound("not a member", user_message="This user is not in this group.")
     return HttpResponse(status=204)

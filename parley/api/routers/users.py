@@ -6,6 +6,7 @@ from ninja import Query, Router, Status
 from parley.accounts import roles, selectors
 from parley.accounts import services as accounts
 from parley.accounts.models import CreatedVia, Role
+from parley.audit import actors
 from parley.groups.selectors import with_groups
 
 from .. import schemas, services
@@ -112,7 +113,7 @@ def update_user(request, user_id: str, body: UserUpdate):
         roles.require_may_assign(acting_role=request.auth.role, role=changes["role"])
     if changes.get("metadata", {}) is None:
         del changes["metadata"]
-    user = services.update_user(user=user, **changes)
+    user = services.update_user(user=user, by=actors.api_key(request.auth), **changes)
     return UserOut.of(user)
 
 

@@ -54,9 +54,9 @@ def api_as(client, make_api_key):
 
 def _call(api, method, path, body, subject):
     if "{group_id}" in path:
-        group = groups.create_group(name="Team")
+        group = groups.create_group(by="test", name="Team")
         if method == "delete" and "/members/" in path:
-            groups.add_member(group=group, user=subject)
+            groups.add_member(by="test", group=group, user=subject)
         path = path.replace("{group_id}", str(group.pk))
     path = path.replace("{id}", subject.public_id)
     if body is not None:

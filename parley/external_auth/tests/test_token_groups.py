@@ -37,8 +37,8 @@ def memberships(user_id="crm-7"):
 
 
 def test_sync_makes_the_token_memberships_exactly_the_list(client, code, groups_on):
-    groups.create_group(name="Sales")
-    groups.create_group(name="Support")
+    groups.create_group(by="test", name="Sales")
+    groups.create_group(by="test", name="Support")
     assert login(client, code, ["sales", "Support"]).status_code == 303
     assert memberships() == {("Sales", Source.TOKEN), ("Support", Source.TOKEN)}
     assert "groups +Sales +Support" in last_event().detail
@@ -51,8 +51,8 @@ def test_sync_makes_the_token_memberships_exactly_the_list(client, code, groups_
 
 def test_add_mode_only_ever_adds(client, code, groups_on):
     groups_on(groups_mode="add")
-    groups.create_group(name="Sales")
-    groups.create_group(name="Support")
+    groups.create_group(by="test", name="Sales")
+    groups.create_group(by="test", name="Support")
     login(client, code, ["Sales"])
     login(client, code, ["Support"])
     login(client, code, [])
@@ -60,11 +60,14 @@ def test_add_mode_only_ever_adds(client, code, groups_on):
 
 
 def test_a_membership_an_admin_set_survives_sync_and_stays_manual(client, code, groups_on):
-    sales, vip = groups.create_group(name="Sales"), groups.create_group(name="VIP")
+    sales, vip = (
+        groups.create_group(by="test", name="Sales"),
+        groups.create_group(by="test", name="VIP"),
+    )
     login(client, code, [])
     user = User.objects.get(public_id="crm-7")
-    groups.add_member(group=vip, user=user)
-    groups.add_member(group=sales, user=user)
+    groups.add_member(by="test", group=vip, user=user)
+    groups.add_member(by="test", group=sales, user=user)
     login(client, code, ["Sales"])  # names a manual membership: not downgraded to token
     login(client, code, [])
     assert memberships() == {("Sales", Source.MANUAL), ("VIP", Source.MANUAL)}
@@ -73,8 +76,10 @@ def test_a_membership_an_admin_set_survives_sync_and_stays_manual(client, code, 
 
 def test_scim_memberships_are_never_removed_by_a_token(client, code, groups_on):
     login(client, code, [])
-    group = groups.create_group(name="Eng")
-    groups.add_member(group=group, user=User.objects.get(public_id="crm-7"), source=Source.SCIM)
+    group = groups.create_group(by="test", name="Eng")
+    groups.add_member(
+        by="test", group=group, user=User.objects.get(public_id="crm-7"), source=Source.SCIM
+    )
     login(client, code, [])
     assert memberships() == {("Eng", Source.SCIM)}
 
@@ -87,7 +92,7 @@ def test_unknown_names_are_ignored_by_default_and_audited(client, code, groups_o
 
 def test_unknown_names_create_the_group_when_the_admin_chose_so(client, code, groups_on):
     groups_on(unknown_groups="create")
-    groups.create_group(name="Sales")
+    groups.create_group(by="test", name="Sales")
     login(client, code, ["SALES", "Partners"])
     assert sorted(Group.objects.values_list("name", flat=True)) == ["Partners", "Sales"]
     assert memberships() == {("Sales", Source.TOKEN), ("Partners", Source.TOKEN)}
@@ -95,7 +100,7 @@ def test_unknown_names_create_the_group_when_the_admin_chose_so(client, code, gr
 
 
 def test_the_token_is_ignored_while_the_setting_is_off(client, code, secret):
-    groups.create_group(name="Sales")
+    groups.create_group(by="test", name="Sales")
     login(client, code, ["Sales"])
     login(client, code, "not even a list")
     assert memberships() == set()
@@ -103,7 +108,7 @@ def test_the_token_is_ignored_while_the_setting_is_off(client, code, secret):
 
 
 def test_a_code_without_the_claim_changes_no_membership(client, code, groups_on):
-    groups.create_group(name="Sales")
+    groups.create_group(by="test", name="Sales")
     login(client, code, ["Sales"])
     client.logout()
     client.get(f"/?externalAuthCode={code({'user': {'id': 'crm-7'}})}")
@@ -111,7 +116,7 @@ def test_a_code_without_the_claim_changes_no_membership(client, code, groups_on)
 
 
 def test_a_custom_dotted_or_namespaced_claim(client, code, groups_on):
-    groups.create_group(name="Sales")
+    groups.create_group(by="test", name="Sales")
     groups_on(groups_claim="https://crm.example.com/groups")
     client.get(
         "/?externalAuthCode="
@@ -121,7 +126,7 @@ def test_a_custom_dotted_or_namespaced_claim(client, code, groups_on):
 
 
 def test_the_api_exchange_applies_the_groups_too(anonymous_api, code, groups_on):
-    groups.create_group(name="Sales")
+    groups.create_group(by="test", name="Sales")
     token = code({"user": {"id": "crm-7", "groups": ["Sales"]}})
     response = anonymous_api.post("/api/v1/auth/external", {"externalAuthCode": token})
     assert response.status_code == 200, response.content
@@ -154,7 +159,7 @@ def test_a_malformed_claim_is_refused_with_the_reason_and_changes_nothing(
 
 
 def test_a_refused_login_changes_no_membership(client, code, groups_on):
-    groups.create_group(name="Sales")
+    groups.create_group(by="test", name="Sales")
     login(client, code, ["Sales"])
     User.objects.filter(public_id="crm-7").update(status="deactivated")
     login(client, code, [])
@@ -164,11 +169,13 @@ def test_a_refused_login_changes_no_membership(client, code, groups_on):
 
 def test_the_tester_predicts_the_group_changes_and_changes_nothing(admin_client, code, groups_on):
     groups_on(unknown_groups="create")
-    groups.create_group(name="Sales")
-    groups.create_group(name="Support")
+    groups.create_group(by="test", name="Sales")
+    groups.create_group(by="test", name="Support")
     login(admin_client, code, ["Support"])
     groups.add_member(
-        group=groups.create_group(name="VIP"), user=User.objects.get(public_id="crm-7")
+        by="test",
+        group=groups.create_group(by="test", name="VIP"),
+        user=User.objects.get(public_id="crm-7"),
     )
     admin_client.force_login(User.objects.get(email="admin@example.com"))
     events = AuthEvent.objects.count()
