@@ -14,7 +14,7 @@ def test_create_list_and_delete_groups(db, capsys, make_user):
         "Created the group Sales.\n",
     )
     run(capsys, "groups", "create", "support")
-    services.add_member(group=Group.objects.get(name="Sales"), user=make_user())
+    services.add_member(by="test", group=Group.objects.get(name="Sales"), user=make_user())
     code, out, _ = run(capsys, "groups", "list")
     assert code == 0
     assert [line.split()[:2] for line in out.splitlines()] == [
@@ -41,7 +41,7 @@ def test_a_taken_or_invalid_name_is_one_error_line(db, capsys):
 
 
 def test_add_and_remove_members_by_email_or_id(db, capsys, make_user):
-    group = services.create_group(name="Sales")
+    group = services.create_group(by="test", name="Sales")
     ann = make_user(email="ann@example.com")
     code, out, _ = run(capsys, "groups", "add", "sales", "ANN@example.com")
     assert code == 0 and "ann@example.com is in Sales" in out
@@ -54,7 +54,7 @@ def test_add_and_remove_members_by_email_or_id(db, capsys, make_user):
 
 
 def test_an_unknown_group_or_user_is_one_error_line(db, capsys, make_user):
-    services.create_group(name="Sales")
+    services.create_group(by="test", name="Sales")
     code, _, err = run(capsys, "groups", "add", "Nope", make_user().public_id)
     assert_one_line_error(code, err)
     assert "There is no group named 'Nope'." in err
@@ -66,8 +66,13 @@ def test_an_unknown_group_or_user_is_one_error_line(db, capsys, make_user):
 def test_users_list_json_carries_each_users_groups(db, capsys, make_user):
     ann = make_user(email="ann@example.com")
     make_user(email="bob@example.com")
-    services.add_member(group=services.create_group(name="Sales"), user=ann)
-    services.add_member(group=services.create_group(name="alpha"), user=ann, source=Source.TOKEN)
+    services.add_member(by="test", group=services.create_group(by="test", name="Sales"), user=ann)
+    services.add_member(
+        by="test",
+        group=services.create_group(by="test", name="alpha"),
+        user=ann,
+        source=Source.TOKEN,
+    )
     users = json.loads(run(capsys, "users", "list", "--json")[1])
     assert {u["email"]: u["groups"] for u in users} == {
         "ann@example.com": ["alpha", "Sales"],
