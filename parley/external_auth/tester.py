@@ -20,6 +20,7 @@ from .errors import CodeRefused, InvalidClaims, JwtDisabled, MalformedToken, Ste
 from .provisioning import LINK, LOGIN, Rules, resolve
 from .tester_display import DecodedPart, decode_for_display, header_alg
 from .token_groups import predict_token_groups, read_token_groups
+from .token_roles import predict_token_role
 from .verify import MAX_TOKEN_CHARS, VerifiedJws, VerifiedToken, verify_claims, verify_jws
 
 PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
@@ -146,7 +147,17 @@ def _run(code: str, now: float) -> TesterReport:
             groups = predict_token_groups(
                 user=outcome.user, names=group_names, jwt_settings=jwt_settings
             )
-            outcome = replace(outcome, notes=(*outcome.notes, *groups))
+            try:
+                role = predict_token_role(
+                    user=outcome.user,
+                    public_id=outcome.user.public_id if outcome.user else identity.user_id,
+                    payload=verified.payload,
+                    jwt_settings=jwt_settings,
+                )
+            except AuthError as error:
+                outcome = _refused(error)
+            else:
+                outcome = replace(outcome, notes=(*outcome.notes, *role, *groups))
     else:
         outcome = _refused(refusal or MalformedToken("nothing to test"))
 

@@ -2,6 +2,7 @@
 a token may grant; a token can never grant owner."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -19,37 +20,79 @@ from .services import get_jwt_settings, update_policy
 CLAIM_MAX_LENGTH = 255
 
 
-def apply_token_role(
-    *, user: User, payload: Mapping[str, Any], jwt_settings: JwtSettings
-) -> str | None:
-    """Inside the login's transaction, after provisioning: give `user` the role the token
-    names, if the owner lets tokens grant it. Returns an audit note when the role changed.
+@dataclass(frozen=True)
+class RolePlan:
+    """What a login's token does to a person's role: `role` to give (None: no change)."""
+
+    role: str | None = None
+    note: str | None = None  # for the login's audit event
+
+
+def plan_token_role(
+    *, current: str, public_id: str, payload: Mapping[str, Any], jwt_settings: JwtSettings
+) -> RolePlan:
+    """The role the token names for someone whose role is `current` (a person the login would
+    create is a member), if the owner lets tokens grant it; raises the error the login would
+    end with. Reads nothing: the login and the token tester both ask it.
 
     A token only moves people between the allowed roles: someone whose role was given in the
     panel (an admin, say, when only member and auditor are allowed) keeps it. A staff role
     from the token still needs "admins may log in with a JWT", as for any staff login.
     """
     if not jwt_settings.roles_from_token:
-        return None
+        return RolePlan()
     found, value = _claim(payload, jwt_settings.roles_claim)
     if not found:
-        return None
+        return RolePlan()
     if not isinstance(value, str) or value not in Role.values:
         raise InvalidClaims(f"role claim {jwt_settings.roles_claim} is {shown(value)}, not a role")
     allowed = allowed_token_roles(jwt_settings)
     if value not in allowed:
         raise RoleNotAllowed(f"the token asks for role {value!r}; tokens may grant {allowed}")
-    if user.role == value:
-        return None
-    if user.role not in allowed:
-        return f"role {user.role} kept: tokens may not change it"
+    if current == value:
+        return RolePlan()
+    if current not in allowed:
+        return RolePlan(note=f"role {current} kept: tokens may not change it")
     if roles.is_staff(value) and not jwt_settings.admins_may_use_jwt:
         raise AdminJwtNotAllowed(
-            f"the token makes user {user.public_id!r} {value}, and admins may not log in with a JWT"
+            f"the token makes user {public_id!r} {value}, and admins may not log in with a JWT"
         )
-    previous = user.role
-    user.role = accounts.set_role(user=user, role=value, by=actors.TOKEN).role
-    return f"role {previous} -> {value} from the token"
+    return RolePlan(role=value, note=f"role {current} -> {value} from the token")
+
+
+def apply_token_role(
+    *, user: User, payload: Mapping[str, Any], jwt_settings: JwtSettings
+) -> str | None:
+    """Inside the login's transaction, after provisioning: give `user` the role the token
+    names (plan_token_role's rule). Returns an audit note when the role changed or was kept."""
+    plan = plan_token_role(
+        current=user.role, public_id=user.public_id, payload=payload, jwt_settings=jwt_settings
+    )
+    if plan.role is not None:
+        user.role = accounts.set_role(user=user, role=plan.role, by=actors.TOKEN).role
+    return plan.note
+
+
+def predict_token_role(
+    *, user: User | None, public_id: str, payload: Mapping[str, Any], jwt_settings: JwtSettings
+) -> tuple[str, ...]:
+    """The token tester's note on what a login would do to the person's role (`user` None:
+    a person the login would create). Raises what the login would be refused with."""
+    if not jwt_settings.roles_from_token:
+        return ()
+    current = user.role if user is not None else Role.MEMBER
+    plan = plan_token_role(
+        current=current, public_id=public_id, payload=payload, jwt_settings=jwt_settings
+    )
+    label = dict(Role.choices)
+    if plan.role is not None:
+        return (f"Role: would become {label[plan.role]} (from {jwt_settings.roles_claim}).",)
+    if plan.note is not None:
+        return (f"Role: stays {label[current]}: tokens may not change it.",)
+    found, _ = _claim(payload, jwt_settings.roles_claim)
+    if not found:
+        return (f"Role: the code has no {jwt_settings.roles_claim} claim, so no change.",)
+    return (f"Role: stays {label[current]}.",)
 
 
 def allowed_token_roles(jwt_settings: JwtSettings) -> list[str]:

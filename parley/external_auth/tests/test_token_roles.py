@@ -103,3 +103,38 @@ def test_a_jwt_user_never_waits_for_approval(client, mint):
     )
     assert url_login(client, mint({"user": {"id": "crm-7"}})).status_code == 303
     assert User.objects.get(public_id="crm-7").is_active
+
+
+def _tester(admin_client, code: str) -> str:
+    from django.urls import reverse
+
+    return admin_client.post(reverse("adminpanel:tester"), {"code": code}).content.decode()
+
+
+def test_the_tester_says_which_role_a_login_would_give_and_gives_none(
+    admin_client, mint, make_user
+):
+    set_token_roles(enabled=True, claim="user.role", allowed=["member", "auditor"])
+    services.update_policy(admins_may_use_jwt=True)
+    kim = make_user(email="kim@example.com")
+
+    html = _tester(admin_client, mint({"user": {"id": kim.public_id, "role": "auditor"}}))
+    new = _tester(admin_client, mint({"user": {"id": "crm-9", "role": "auditor"}}))
+    silent = _tester(admin_client, mint({"user": {"id": "crm-9"}}))
+
+    assert "Role: would become Auditor (from user.role)." in html
+    assert "Role: would become Auditor (from user.role)." in new
+    assert "Role: the code has no user.role claim, so no change." in silent
+    assert _role(kim.public_id) == Role.MEMBER and _role("crm-9") is None
+
+
+def test_the_tester_shows_a_role_the_login_would_refuse_as_the_outcome(admin_client, mint):
+    set_token_roles(enabled=True, claim="user.role", allowed=["member"])
+    html = _tester(admin_client, mint({"user": {"id": "crm-9", "role": "admin"}}))
+    assert "role_not_allowed" in html
+    assert "Role: would become" not in html
+
+
+def test_the_tester_says_nothing_of_roles_while_tokens_may_not_grant_them(admin_client, mint):
+    html = _tester(admin_client, mint({"user": {"id": "crm-9", "role": "auditor"}}))
+    assert "Role:" not in html
