@@ -72,11 +72,15 @@ def signup_switched_off() -> ParleyError | None:
 
 def signup_refusal() -> ParleyError | None:
     """Why a new person cannot sign up by email right now, or None when they can. Seats are
-    counted here only to say so up front: the seat is taken when the code is confirmed
-    (TakeSeatStage), and that is the check that holds."""
+    counted here (unless signups wait for approval, holding none) only to say so up front:
+    the seat is taken when the code is confirmed (TakeSeatStage), the check that holds."""
     refusal = signup_switched_off()
     if refusal is not None:
         return refusal
+    if services.get_instance_settings().signup_needs_approval:
+        # They will wait holding no seat: a full instance is the approver's problem, and
+        # approve_signup says so then.
+        return None
     usage = services.seat_usage()
     if usage.free is not None and usage.free <= 0:
         return SeatLimitReached(f"signup refused: no free seat ({usage})")
@@ -86,9 +90,12 @@ def signup_refusal() -> ParleyError | None:
 class ParleyAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         refusal = signup_refusal()
-        if refusal is not None and request is not None and request.method == "POST":
-            # Only allauth's signup views ask on POST: a refused signup is a login attempt.
-            _record_once(request, refusal, public_user_id="")
+        if refusal is not None and request is not None:
+            # allauth then renders account/signup_closed.html: it says why, with a reference.
+            request.parley_signup_refusal = refusal
+            if request.method == "POST":
+                # Only allauth's signup views ask on POST: a refused signup is a login attempt.
+                request.parley_signup_reference = _record_once(request, refusal, public_user_id="")
         return refusal is None
 
     def save_user(self, request, user, form, commit=True):
@@ -292,11 +299,11 @@ def _record(request, error: ParleyError, public_user_id: str) -> str:
     return event.reference
 
 
-def _record_once(request, error: ParleyError, *, public_user_id: str) -> None:
-    if getattr(request, "_parley_email_refusal_recorded", False):
-        return
-    request._parley_email_refusal_recorded = True
-    _record(request, error, public_user_id)
+def _record_once(request, error: ParleyError, *, public_user_id: str) -> str:
+    """The refusal's audit event, written once per request; returns its reference."""
+    if not getattr(request, "_parley_email_refusal_reference", ""):
+        request._parley_email_refusal_reference = _record(request, error, public_user_id)
+    return request._parley_email_refusal_reference
 
 
 def _failed(request, error: ParleyError, public_user_id: str):

@@ -99,6 +99,27 @@ def test_approving_with_no_free_seat_says_so_and_they_keep_waiting(approval_on, 
     assert _user("new@example.com").status == Status.PENDING
 
 
+def test_a_full_instance_still_lets_people_sign_up_to_wait_for_approval(approval_on, make_user):
+    services.set_seat_limit(limit=1)
+    make_user()  # the one seat is taken
+
+    browser, response = sign_up_and_confirm("new@example.com")
+
+    assert response.status_code == 403 and "Waiting for approval" in response.content.decode()
+    assert _user("new@example.com").status == Status.PENDING
+    assert services.seat_usage().used == 1
+
+
+def test_without_approval_a_full_instance_refuses_the_signup_up_front(db, make_user):
+    services.set_seat_limit(limit=1)
+    make_user()
+    browser = Client()
+    page = browser.post(SIGNUP, {"email": "new@example.com"}, follow=True).content.decode()
+    assert "All seats on this Parley instance are taken" in page
+    assert AuthEvent.objects.get().reference in page
+    assert not User.objects.filter(email_normalized="new@example.com").exists()
+
+
 def test_rejecting_deletes_the_account(approval_on, admin_client):
     sign_up_and_confirm("new@example.com")
     _post(admin_client, "reject", _user("new@example.com"))
