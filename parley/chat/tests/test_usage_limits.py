@@ -1,6 +1,7 @@
 """Usage per person (messages, prompt and answer tokens) and the daily message limits an
 admin sets: instance-wide, with personal overrides; a clear message when reached."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -57,14 +58,28 @@ def test_a_zero_limit_blocks_chatting(person):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_messages_cannot_overshoot_the_limit(person):
-    chat_usage.set_instance_limit(messages_per_day=5)
-    conversation = conversations.create_conversation(user=person)
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("limit_from", ["instance", "group", "personal"])
+def test_twenty_simultaneous_messages_against_a_limit_of_five_let_exactly_five_through(
+    person, make_group, limit_from
+):
+    """On SQLite and, in scripts/test's second pass, on PostgreSQL: each message's check and
+    count are one transaction holding the person's usage row."""
+    if limit_from == "instance":
+        chat_usage.set_instance_limit(messages_per_day=5)
+    elif limit_from == "group":
+        group = make_group("Support", person)
+        chat_usage.set_group_limits(group=group, values={"messages_per_day": 5})
+    else:
+        chat_usage.set_user_limit(user=person, override=True, messages_per_day=5)
+    chats = [conversations.create_conversation(user=person) for _ in range(20)]
+    start = threading.Barrier(20)
 
-    def attempt(_):
+    def attempt(conversation):
         from django.db import connection
 
         try:
+            start.wait()
             _send(person, conversation)
             return True
         except UsageLimitReached:
@@ -72,10 +87,11 @@ def test_simultaneous_messages_cannot_overshoot_the_limit(person):
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(attempt, range(12)))
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(attempt, chats))
     assert results.count(True) == 5
     assert DailyUsage.objects.get().messages == 5
+    assert Message.objects.filter(role="user").count() == 5
 
 
 @pytest.mark.django_db(transaction=True)
