@@ -13,6 +13,7 @@ class Method(models.TextChoices):
     JWT = "jwt", "JWT"
     LINK = "link", "Login link"
     API = "api", "API"
+    SSO = "sso", "Single sign-on"
 
 
 class AuthEvent(models.Model):

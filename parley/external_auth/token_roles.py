@@ -23,26 +23,45 @@ def apply_token_role(
 ) -> str | None:
     """Inside the login's transaction, after provisioning: give `user` the role the token
     names, if the owner lets tokens grant it. Returns an audit note when the role changed.
+    A staff role from the token still needs "admins may log in with a JWT", as for any
+    staff login."""
+    return apply_claimed_role(
+        user=user,
+        payload=payload,
+        enabled=jwt_settings.roles_from_token,
+        claim=jwt_settings.roles_claim,
+        allowed=allowed_token_roles(jwt_settings),
+        staff_allowed=jwt_settings.admins_may_use_jwt,
+    )
 
-    A token only moves people between the allowed roles: someone whose role was given in the
-    panel (an admin, say, when only member and auditor are allowed) keeps it. A staff role
-    from the token still needs "admins may log in with a JWT", as for any staff login.
-    """
-    if not jwt_settings.roles_from_token:
+
+def apply_claimed_role(
+    *,
+    user: User,
+    payload: Mapping[str, Any],
+    enabled: bool,
+    claim: str,
+    allowed: list[str],
+    staff_allowed: bool,
+) -> str | None:
+    """The one rule for roles from a login's claims (JWT or SSO): nothing unless `enabled`
+    by an owner; only the `allowed` roles (never owner); a person whose role was given in
+    the panel outside `allowed` keeps it. Returns an audit note when the role changed."""
+    if not enabled:
         return None
-    found, value = _claim(payload, jwt_settings.roles_claim)
+    found, value = _claim(payload, claim)
     if not found:
         return None
     if not isinstance(value, str) or value not in Role.values:
-        raise InvalidClaims(f"role claim {jwt_settings.roles_claim} is {shown(value)}, not a role")
-    allowed = allowed_token_roles(jwt_settings)
+        raise InvalidClaims(f"role claim {claim} is {shown(value)}, not a role")
+    allowed = [r for r in allowed if r != Role.OWNER]
     if value not in allowed:
         raise RoleNotAllowed(f"the token asks for role {value!r}; tokens may grant {allowed}")
     if user.role == value:
         return None
     if user.role not in allowed:
         return f"role {user.role} kept: tokens may not change it"
-    if roles.is_staff(value) and not jwt_settings.admins_may_use_jwt:
+    if roles.is_staff(value) and not staff_allowed:
         raise AdminJwtNotAllowed(
             f"the token makes user {user.public_id!r} {value}, and admins may not log in with a JWT"
         )
