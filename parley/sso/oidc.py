@@ -13,8 +13,9 @@ from django.http import Http404
 from django.views.decorators.cache import never_cache
 
 from parley.errors import AuthError
+from parley.web.security_headers import allow_form_action
 
-from . import services
+from . import selectors, services
 from .errors import InvalidIdToken
 from .id_token import verify_id_token
 from .models import Provider
@@ -104,9 +105,13 @@ def _adapter(request, provider_id: str) -> ParleyOIDCAdapter:
 @never_cache
 def login(request, provider_id: str):
     try:
-        return OAuth2LoginView.adapter_view(_adapter(request, provider_id))(request)
+        response = OAuth2LoginView.adapter_view(_adapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
         raise Http404("no such SSO provider") from None
+    provider = selectors.provider_by_slug(provider_id)
+    if provider is not None:  # allauth's "continue?" page posts here, then on to the provider
+        allow_form_action(request, services.authorization_origin(provider))
+    return response
 
 
 @never_cache

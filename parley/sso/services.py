@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -133,6 +134,13 @@ def redirect_uri(provider: Provider) -> str:
     """The callback URL to register at the provider."""
     path = reverse("openid_connect_callback", kwargs={"provider_id": provider.slug})
     return f"{settings.PUBLIC_URL}{path}"
+
+
+def authorization_origin(provider: Provider) -> str:
+    """Where the provider's sign-in page lives (scheme://host[:port]), for the login page's
+    form-action: its button posts to Parley, which redirects there."""
+    parts = urlsplit(provider.discovery.get("authorization_endpoint") or provider.issuer)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(frozen=True)
