@@ -22,3 +22,7 @@ def sso_only() -> bool:
     from .models import SsoSettings
 
     return bool(SsoSettings.objects.filter(pk=1).values_list("sso_only", flat=True).first())
+
+
+def provider_by_id(provider_id: int) -> Provider | None:
+    return Provider.objects.filter(pk=provider_id).first()
