@@ -54,7 +54,7 @@ def test_an_id_token_for_another_client_or_issuer_or_without_required_claims_is_
         verify(issuer, issuer.id_token(**claims))
 
 
-def test_an_hmac_id_token_keyed_with_the_public_key_or_the_client_secret_is_refused(issuer):
+def test_an_hmac_id_token_keyed_with_the_client_secret_is_refused(issuer):
     token = jwt.encode(
         {"sub": "x"}, "the-client-secret-" + "s" * 32, algorithm="HS256", headers={"kid": "k1"}
     )
