@@ -49,7 +49,9 @@ def discover(*, issuer: str, allow_private_network: bool) -> dict:
             max_bytes=MAX_BYTES,
         )
     except (outbound.UrlRefused, outbound.FetchFailed) as problem:
-        raise _failed(f"discovery at {url[:200]}: {problem.reason}", problem.user_message) from None
+        # An admin reads this: FetchFailed's exact reason (HTTP 404, DNS) helps them most.
+        message = problem.user_message if isinstance(problem, outbound.UrlRefused) else None
+        raise _failed(f"discovery at {url[:200]}: {problem.reason}", message) from None
     if len(body) > MAX_BYTES:
         raise _failed(f"discovery at {url[:200]} is larger than {MAX_BYTES} bytes")
     try:
