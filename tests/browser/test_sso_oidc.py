@@ -13,8 +13,9 @@ from parley.accounts.models import CreatedVia, LoginMethod, User
 from parley.audit.models import AuthEvent, Method
 from parley.groups.models import Group, Membership, Source
 from parley.sso import services
-from parley.sso.models import Identity
+from parley.sso.models import Identity, Provider
 from parley.sso.tests.idp import CLIENT_ID, CLIENT_SECRET, OidcIdp
+from parley.tests.serving import free_port
 
 ALICE = {"email": "alice@acme.test", "email_verified": True, "name": "Alice Smith"}
 
@@ -230,3 +231,19 @@ def test_a_deactivated_person_is_refused(page, start_idp):
 
 def _session_key(page) -> str:
     return next(c["value"] for c in page.context.cookies() if c["name"] == "parley_session")
+
+
+def test_a_provider_that_stops_answering_mid_sign_in_shows_why_and_is_audited(page, start_idp):
+    start_idp("Acme")
+
+    def token_endpoint_goes_away():
+        provider = Provider.objects.get()
+        provider.discovery["token_endpoint"] = f"http://127.0.0.1:{free_port()}/token"
+        provider.save()
+
+    sign_in_at_idp(page, "Sign in with Acme", at_idp=token_endpoint_goes_away)
+    expect(page.get_by_text("The sign-in service could not be reached")).to_be_visible()
+    event = AuthEvent.objects.filter(method=Method.SSO).first()
+    assert (event.reason, event.outcome) == ("sso_provider_unreachable", "failure")
+    assert "ConnectionError" in event.detail
+    assert not User.objects.exists()
