@@ -40,11 +40,9 @@ def _fields(form: OidcProviderForm) -> services.OidcFields:
     )
 
 
-@require_GET
-@role_required(roles.MANAGE_SETTINGS)
-def sso(request):
+def _settings_form() -> SsoSettingsForm:
     current = services.get_sso_settings()
-    settings_form = SsoSettingsForm(
+    return SsoSettingsForm(
         initial={
             "link_by_email": current.link_by_email,
             "sso_only": current.sso_only,
@@ -53,7 +51,12 @@ def sso(request):
             "roles_allowed": current.roles_allowed,
         }
     )
-    return _render_list(request, settings_form)
+
+
+@require_GET
+@role_required(roles.MANAGE_SETTINGS)
+def sso(request):
+    return _render_list(request, _settings_form())
 
 
 def _render_list(request, settings_form, *, check=None, checked=None):
@@ -138,7 +141,7 @@ def sso_provider(request, sso_id: int):
 def sso_test(request, sso_id: int):
     provider = _provider_or_404(sso_id)
     result = services.check_provider(provider=provider)
-    return _render_list(request, SsoSettingsForm(), check=result, checked=provider)
+    return _render_list(request, _settings_form(), check=result, checked=provider)
 
 
 @require_POST

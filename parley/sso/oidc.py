@@ -68,6 +68,8 @@ class ParleyOIDCAdapter(OpenIDConnectOAuth2Adapter):
             )
             data = {"id_token": claims}
             if app.settings.get("fetch_userinfo"):
+                # allauth's own userinfo call (private; allauth is pinned below 66 and the
+                # browser tests against oidc-provider fail if it changes).
                 userinfo = self._fetch_user_info(token.token)
                 if not isinstance(userinfo, dict) or userinfo.get("sub") != claims["sub"]:
                     raise InvalidIdToken("userinfo is not about the id_token's sub")
