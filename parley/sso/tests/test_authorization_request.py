@@ -95,3 +95,10 @@ def test_a_disabled_provider_has_no_button_and_no_route(provider):
     services.set_enabled(provider=Provider.objects.get(), enabled=False)
     assert "Sign in with Acme" not in Client().get("/accounts/login/").content.decode()
     assert Client().post(LOGIN).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/3rdparty/", "/accounts/social/signup/", "/accounts/social/login/error/"]
+)
+def test_allauths_own_social_account_pages_are_not_offered(db, path):
+    assert Client().get(path).status_code == 404
