@@ -4,11 +4,13 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import unicodedata
 from urllib.parse import urljoin, urlsplit
 
 from parley.errors import ParleyError, ValidationFailed
 
 MAX_REDIRECTS = 3
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Addresses an admin-typed URL must not reach unless the admin allows the private network:
@@ -64,6 +66,37 @@ class FetchFailed(ParleyError):
     code = "fetch_failed"
     status = 502
     user_message = "Parley could not fetch this URL."
+
+
+def why_url_refused(url: str, *, max_chars: int, http_loopback: bool) -> str | None:
+    """Why an admin-typed URL of a key set or identity provider cannot be used, or None:
+    https only (plain http only for 127.0.0.1 and localhost, when `http_loopback`), no
+    user name or password, no fragment. Where it may connect is resolve_allowed's rule."""
+    if not url:
+        return "it is empty"
+    if len(url) > max_chars:
+        return f"it is longer than {max_chars} characters"
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+        return "it contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port raises on an invalid one
+    except ValueError:
+        return "it is not a valid URL"
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        return f"the scheme {scheme or '(none)'!r} is not allowed"
+    if not parts.hostname:
+        return "it has no host"
+    if parts.username is not None or parts.password is not None:
+        return "it contains a user name or password"
+    if parts.fragment:
+        return "it has a #fragment"
+    if scheme == "http" and not (http_loopback and parts.hostname in LOOPBACK_HOSTS):
+        if http_loopback:
+            return "plain http is allowed only for 127.0.0.1 and localhost"
+        return "plain http is not allowed"
+    return None
 
 
 def refused_kind(address: str) -> str | None:

@@ -102,10 +102,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "parley.accounts",
     "parley.groups",
     "parley.audit",
     "parley.external_auth",
+    "parley.sso",
     "parley.adminpanel",
     "parley.chat",
     "parley.web",
@@ -263,6 +266,16 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "request_login_code": "20/m/ip,3/m/key",
 }
+
+# Single sign-on (parley/sso): providers live in the database; allauth's socialaccount is
+# only the protocol machinery. PKCE on for every provider; allauth's own requests (token,
+# userinfo) time out like Parley's.
+SOCIALACCOUNT_ADAPTER = "parley.sso.allauth_adapter.ParleySocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
+SOCIALACCOUNT_STORE_TOKENS = False
+# Tests only: an identity provider on http://127.0.0.1 or localhost. Production needs https.
+SSO_ALLOW_HTTP_LOOPBACK = env.bool("PARLEY_SSO_ALLOW_HTTP_LOOPBACK", default=False)
 
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(environ.Env.email_url_config(EMAIL_URL))

@@ -13,11 +13,14 @@ urlpatterns = [
     # allauth pages Parley does not offer: there are no passwords, and a person's email
     # changes only through the admin panel or their JWT (services keep seats and the
     # one-email-per-user rule there).
-    re_path(r"^accounts/(email|password|reauthenticate)/", not_offered),
+    # Nor allauth's social account pages: every SSO login ends in parley.sso's own login,
+    # and people connect no accounts themselves.
+    re_path(r"^accounts/(email|password|reauthenticate|3rdparty|social)/", not_offered),
     path("", include("parley.chat.urls")),
     path("", include("parley.widget.urls")),
     path("", include("parley.accounts.urls")),
     path("", include("parley.external_auth.urls")),
+    path("", include("parley.sso.urls")),  # before allauth's: the same paths, tightened
     path("accounts/", include("allauth.urls")),
     path("admin/", include("parley.adminpanel.urls")),
     path("api/v1/", api_urls),

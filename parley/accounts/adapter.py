@@ -31,11 +31,13 @@ from parley.errors import (
     SignupExpired,
     UserDeactivated,
 )
+from parley.sso.errors import EmailLoginSsoOnly
+from parley.sso.selectors import sso_only
 from parley.web.errors import render_error
 from parley.web.proxy import client_address
 
 from . import services, signups
-from .models import Status
+from .models import Role, Status
 
 # allauth internals (no public API does these; pinned below 66 in pyproject.toml), each
 # guarded by a test through the real pages that fails if an upgrade changes it:
@@ -60,11 +62,25 @@ class SignupClosed(ParleyError):
     user_message = "New accounts cannot be created here. Please ask your administrator."
 
 
+def email_login_refusal(user) -> ParleyError | None:
+    """Why `user` may not log in by email now, or None. Email login switched off leaves it
+    to admins; "SSO only" (parley.sso) leaves it to owners, who keep a way in whatever the
+    identity providers do."""
+    instance = services.get_instance_settings()
+    if not instance.email_login_enabled and not user.is_staff:
+        return EmailLoginDisabled("email login is switched off")
+    if user.role != Role.OWNER and sso_only():
+        return EmailLoginSsoOnly("email login is for owners only (SSO only)")
+    return None
+
+
 def signup_switched_off() -> ParleyError | None:
     """Why the admin's settings refuse signup by email now, or None when they allow it."""
     instance = services.get_instance_settings()
     if not instance.email_login_enabled:
         return EmailLoginDisabled("signup refused: email login is switched off")
+    if sso_only():
+        return EmailLoginSsoOnly("signup refused: SSO only")
     if not instance.email_signup_allowed:
         return SignupClosed("signup refused: email signup is switched off")
     return None
@@ -113,10 +129,9 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
             return None
         # Runs after the code was checked (login by code), before the session exists: the
         # last moment to refuse, whatever changed since the code was sent.
-        instance = services.get_instance_settings()
-        if not instance.email_login_enabled and not user.is_staff:
-            error = EmailLoginDisabled("email login is switched off")
-            return _failed(request, error, user.public_id)
+        refusal = email_login_refusal(user)
+        if refusal is not None:
+            return _failed(request, refusal, user.public_id)
         if user.status == Status.PENDING:
             return _failed(request, AwaitingApproval("signup awaits approval"), user.public_id)
         if not user.is_active:
@@ -150,11 +165,11 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
 
     def _login_code_mail(self, email: str, context: dict) -> tuple[str, dict]:
         user = services.find_user_by_email(email)
-        instance = services.get_instance_settings()
-        if user is None or instance.email_login_enabled or user.is_staff:
+        refusal = email_login_refusal(user) if user is not None else None
+        if refusal is None:
             return "account/email/login_code", context
-        # The code never leaves the server: a member cannot use it while email login is off.
-        error = EmailLoginDisabled("login code not sent: email login is switched off")
+        # The code never leaves the server: it could not be used.
+        error = type(refusal)(f"login code not sent: {refusal.reason}")
         event = _record(context.get("request"), error, user.public_id)
         return LOGIN_DISABLED_MAIL, {"request": context.get("request"), "reference": event}
 

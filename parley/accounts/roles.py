@@ -14,6 +14,10 @@ MANAGE_SETTINGS = "manage_settings"
 MANAGE_JWT_SECRETS = "manage_jwt_secrets"
 # What a token is trusted with: granting roles, logging in staff. Owner only, like secrets.
 MANAGE_JWT_TRUST = "manage_jwt_trust"
+# Identity providers (issue 17): adding one, its client secret, and what SSO is trusted
+# with (link by email, roles from claims, SSO only). Owner only: each decides who can
+# become a user of the instance, as the JWT secret does.
+MANAGE_SSO = "manage_sso"
 MANAGE_ROLES = "manage_roles"
 MANAGE_API_KEYS = "manage_api_keys"
 TEST_TOKENS = "test_tokens"
@@ -33,7 +37,7 @@ _ADMIN = (
         TEST_TOKENS,
     }
 )
-_OWNER = _ADMIN | {MANAGE_JWT_SECRETS, MANAGE_JWT_TRUST}
+_OWNER = _ADMIN | {MANAGE_JWT_SECRETS, MANAGE_JWT_TRUST, MANAGE_SSO}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OWNER: _OWNER,

@@ -6,6 +6,7 @@ from . import (
     views_groups,
     views_jwt,
     views_models,
+    views_sso,
     views_usage,
     views_widget,
 )
@@ -56,6 +57,13 @@ urlpatterns = [
     ),
     path("authentication/jwt/policy/", views_jwt.jwt_policy, name="jwt_policy"),
     path("authentication/jwt/token-roles/", views_jwt.jwt_token_roles, name="jwt_token_roles"),
+    path("authentication/sso/", views_sso.sso, name="sso"),
+    path("authentication/sso/add/", views_sso.sso_add, name="sso_add"),
+    path("authentication/sso/settings/", views_sso.sso_settings, name="sso_settings"),
+    path("authentication/sso/<int:sso_id>/", views_sso.sso_provider, name="sso_provider"),
+    path("authentication/sso/<int:sso_id>/test/", views_sso.sso_test, name="sso_test"),
+    path("authentication/sso/<int:sso_id>/switch/", views_sso.sso_switch, name="sso_switch"),
+    path("authentication/sso/<int:sso_id>/delete/", views_sso.sso_delete, name="sso_delete"),
     path("token-tester/", views_jwt.token_tester, name="tester"),
     path("integration/", views_jwt.integration, name="integration"),
     path(

@@ -14,6 +14,7 @@ class Method(models.TextChoices):
     JWT = "jwt", "JWT"
     LINK = "link", "Login link"
     API = "api", "API"
+    SSO = "sso", "Single sign-on"
     # Not a login: a change an admin, an API key or the command line made (groups, roles).
     ADMIN = "admin", "Admin change"
 

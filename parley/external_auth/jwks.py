@@ -9,10 +9,8 @@ import hashlib
 import json
 import logging
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
@@ -31,7 +29,6 @@ MAX_BYTES = 256 * 1024
 CACHE_SECONDS = 15 * 60
 REFETCH_INTERVAL_SECONDS = 60
 MAX_URL_CHARS = 2048
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 _JWK_PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 _JWK_LOADERS = {
@@ -196,7 +193,7 @@ def validate_jwks_url(url: str) -> str:
     if not isinstance(url, str):
         raise KeyRejected(f"JWKS URL is a {type(url).__name__}, not text")
     url = url.strip()
-    refused = _why_jwks_url_refused(url)
+    refused = outbound.why_url_refused(url, max_chars=MAX_URL_CHARS, http_loopback=True)
     if refused:
         raise KeyRejected(
             f"JWKS URL {url!r:.120} refused: {refused}",
@@ -206,29 +203,3 @@ def validate_jwks_url(url: str) -> str:
             ),
         )
     return url
-
-
-def _why_jwks_url_refused(url: str) -> str | None:
-    if not url:
-        return "it is empty"
-    if len(url) > MAX_URL_CHARS:
-        return f"it is longer than {MAX_URL_CHARS} characters"
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
-        return "it contains spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - parsing the port raises on an invalid one
-    except ValueError:
-        return "it is not a valid URL"
-    scheme = parts.scheme.lower()
-    if scheme not in ("https", "http"):
-        return f"the scheme {scheme or '(none)'!r} is not allowed"
-    if not parts.hostname:
-        return "it has no host"
-    if parts.username is not None or parts.password is not None:
-        return "it contains a user name or password"
-    if parts.fragment:
-        return "it has a #fragment"
-    if scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        return "plain http is allowed only for 127.0.0.1 and localhost"
-    return None

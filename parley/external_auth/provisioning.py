@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from parley.accounts import services as accounts
+from parley.accounts.linking import link_refusal
 from parley.accounts.models import CreatedVia, Status, User
 from parley.errors import EmailTaken, SeatLimitReached, UserDeactivated
 
@@ -135,17 +136,16 @@ def _allowed(user: User, rules: Rules) -> User:
 
 
 def _linkable(holder: User, identity: Upsert, rules: Rules) -> User:
-    """The user found by email, if this `user.id` may take it over; else IdentityConflict.
-    Never an admin, whatever the switches say: linking trusts the integrator's email, and an
-    email alone must not be enough to become an admin."""
-    if holder.is_staff:
-        why = "belongs to an admin, and linking never takes over an admin"
-    elif holder.created_via == CreatedVia.JWT or JwtLink.objects.filter(user=holder).exists():
-        why = f"belongs to JWT user {holder.public_id!r}"
-    elif not rules.link_by_email:
-        why = f"belongs to user {holder.public_id!r} (linking by email is off)"
-    else:
-        why = ""
+    """The user found by email, if this `user.id` may take it over; else IdentityConflict
+    (accounts.linking's rule, shared with SSO: never an admin)."""
+    jwt_linked = (
+        holder.created_via == CreatedVia.JWT or JwtLink.objects.filter(user=holder).exists()
+    )
+    why = link_refusal(
+        holder=holder,
+        allowed=rules.link_by_email,
+        taken_by=f"JWT user {holder.public_id!r}" if jwt_linked else "",
+    )
     if why:
         raise IdentityConflict(f"email {identity.email!r} of user.id {identity.user_id!r} {why}")
     if holder.status != Status.ACTIVE:

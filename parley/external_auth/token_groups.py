@@ -17,12 +17,17 @@ _ABSENT = object()
 
 def read_token_groups(*, payload: Mapping[str, Any], jwt_settings: JwtSettings) -> list[str] | None:
     """The group names the code carries, cleaned; None when taking groups from the token is
-    off or the code has no such claim (then no membership changes). A claim that is not a
-    list of at most MAX_TOKEN_GROUPS valid names raises InvalidClaims: the login is refused
-    and nothing changes."""
+    off or the code has no such claim (then no membership changes)."""
     if not jwt_settings.groups_from_token:
         return None
-    claim = jwt_settings.groups_claim
+    return read_claimed_groups(payload=payload, claim=jwt_settings.groups_claim)
+
+
+def read_claimed_groups(*, payload: Mapping[str, Any], claim: str) -> list[str] | None:
+    """The group names in `claim` of a login's claims (a JWT's payload, an SSO provider's
+    id_token and userinfo), cleaned; None when there is no such claim. A claim that is not a
+    list of at most MAX_TOKEN_GROUPS valid names raises InvalidClaims: the login is refused
+    and nothing changes."""
     value = _claim_value(payload, claim)
     if value is _ABSENT:
         return None

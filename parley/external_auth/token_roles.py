@@ -22,55 +22,77 @@ CLAIM_MAX_LENGTH = 255
 
 @dataclass(frozen=True)
 class RolePlan:
-    """What a login's token does to a person's role: `role` to give (None: no change)."""
+    """What a login's claims do to a person's role: `role` to give (None: no change)."""
 
     role: str | None = None
     note: str | None = None  # for the login's audit event
 
 
-def plan_token_role(
-    *, current: str, public_id: str, payload: Mapping[str, Any], jwt_settings: JwtSettings
+def plan_claimed_role(
+    *,
+    current: str,
+    public_id: str,
+    payload: Mapping[str, Any],
+    enabled: bool,
+    claim: str,
+    allowed: list[str],
+    staff_allowed: bool,
 ) -> RolePlan:
-    """The role the token names for someone whose role is `current` (a person the login would
-    create is a member), if the owner lets tokens grant it; raises the error the login would
-    end with. Reads nothing: the login and the token tester both ask it.
-
-    A token only moves people between the allowed roles: someone whose role was given in the
-    panel (an admin, say, when only member and auditor are allowed) keeps it. A staff role
-    from the token still needs "admins may log in with a JWT", as for any staff login.
-    """
-    if not jwt_settings.roles_from_token:
+    """The one rule for roles from a login's claims (JWT or SSO), for someone whose role is
+    `current` (a person the login would create is a member): nothing unless `enabled` by an
+    owner; only the `allowed` roles, never owner; a person whose role was given in the panel
+    outside `allowed` keeps it; a staff role needs `staff_allowed`. Raises the error the
+    login would end with. Reads nothing: logins and the token tester all ask it."""
+    if not enabled:
         return RolePlan()
-    found, value = _claim(payload, jwt_settings.roles_claim)
+    found, value = _claim(payload, claim)
     if not found:
         return RolePlan()
     if not isinstance(value, str) or value not in Role.values:
-        raise InvalidClaims(f"role claim {jwt_settings.roles_claim} is {shown(value)}, not a role")
-    allowed = allowed_token_roles(jwt_settings)
+        raise InvalidClaims(f"role claim {claim} is {shown(value)}, not a role")
+    allowed = [r for r in allowed if r != Role.OWNER]
     if value not in allowed:
         raise RoleNotAllowed(f"the token asks for role {value!r}; tokens may grant {allowed}")
     if current == value:
         return RolePlan()
     if current not in allowed:
         return RolePlan(note=f"role {current} kept: tokens may not change it")
-    if roles.is_staff(value) and not jwt_settings.admins_may_use_jwt:
+    if roles.is_staff(value) and not staff_allowed:
         raise AdminJwtNotAllowed(
             f"the token makes user {public_id!r} {value}, and admins may not log in with a JWT"
         )
     return RolePlan(role=value, note=f"role {current} -> {value} from the token")
 
 
+def _jwt_rule(jwt_settings: JwtSettings) -> dict[str, Any]:
+    return {
+        "enabled": jwt_settings.roles_from_token,
+        "claim": jwt_settings.roles_claim,
+        "allowed": allowed_token_roles(jwt_settings),
+        "staff_allowed": jwt_settings.admins_may_use_jwt,
+    }
+
+
+def apply_claimed_role(
+    *, user: User, payload: Mapping[str, Any], by: str, **rule: Any
+) -> str | None:
+    """Inside the login's transaction, after provisioning: give `user` the role the claims
+    name (plan_claimed_role's rule, given as its keyword arguments), audited as made `by`.
+    Returns an audit note when the role changed or was kept."""
+    plan = plan_claimed_role(current=user.role, public_id=user.public_id, payload=payload, **rule)
+    if plan.role is not None:
+        user.role = accounts.set_role(user=user, role=plan.role, by=by).role
+    return plan.note
+
+
 def apply_token_role(
     *, user: User, payload: Mapping[str, Any], jwt_settings: JwtSettings
 ) -> str | None:
-    """Inside the login's transaction, after provisioning: give `user` the role the token
-    names (plan_token_role's rule). Returns an audit note when the role changed or was kept."""
-    plan = plan_token_role(
-        current=user.role, public_id=user.public_id, payload=payload, jwt_settings=jwt_settings
+    """The JWT login's roles: the owner's JWT settings, a staff role only when "admins may
+    log in with a JWT" is on, as for any staff login."""
+    return apply_claimed_role(
+        user=user, payload=payload, by=actors.TOKEN, **_jwt_rule(jwt_settings)
     )
-    if plan.role is not None:
-        user.role = accounts.set_role(user=user, role=plan.role, by=actors.TOKEN).role
-    return plan.note
 
 
 def predict_token_role(
@@ -81,8 +103,8 @@ def predict_token_role(
     if not jwt_settings.roles_from_token:
         return ()
     current = user.role if user is not None else Role.MEMBER
-    plan = plan_token_role(
-        current=current, public_id=public_id, payload=payload, jwt_settings=jwt_settings
+    plan = plan_claimed_role(
+        current=current, public_id=public_id, payload=payload, **_jwt_rule(jwt_settings)
     )
     label = dict(Role.choices)
     if plan.role is not None:

@@ -57,6 +57,14 @@ def page_policy(directives: str):
     return decorate
 
 
+def allow_form_action(request, origin: str) -> None:
+    """Let this request's page post a form that ends at `origin` (an SSO button whose POST
+    redirects to the identity provider: Chromium checks form-action on that redirect too)."""
+    allowed = request.__dict__.setdefault("_parley_form_action_origins", [])
+    if origin not in allowed:
+        allowed.append(origin)
+
+
 def _is_html(response) -> bool:
     return response.get("Content-Type", "").lower().startswith("text/html")
 
@@ -82,6 +90,11 @@ class SecurityHeadersMiddleware:
         debug_error_page = settings.DEBUG and response.status_code >= 400
         if _is_html(response) and not debug_error_page:
             response[CSP] = policy_for(response.get(CSP, ""))
+            origins = getattr(request, "_parley_form_action_origins", None)
+            if origins:
+                directives = parse_policy(response[CSP])
+                directives["form-action"] = " ".join([directives["form-action"], *origins])
+                response[CSP] = "; ".join(f"{n} {v}".strip() for n, v in directives.items())
             if _signed_in(request):
                 add_never_cache_headers(response)
         return response

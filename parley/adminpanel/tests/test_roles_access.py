@@ -20,10 +20,11 @@ ALL = {
     "test_tokens",
     "view_audit",
     "view_usage",
+    "manage_sso",
 }
 MAY = {
     Role.OWNER: ALL,
-    Role.ADMIN: ALL - {"manage_jwt_secrets", "manage_jwt_trust"},
+    Role.ADMIN: ALL - {"manage_jwt_secrets", "manage_jwt_trust", "manage_sso"},
     Role.USER_MANAGER: {"view_users", "manage_users", "manage_seats", "manage_groups"},
     Role.AUDITOR: {"view_users", "view_audit", "view_usage"},
     Role.MEMBER: set(),
@@ -84,8 +85,23 @@ ROUTES = [
     ("apikey_revoke", "post", "manage_api_keys"),
     ("widget", "get", "manage_settings"),
     ("widget", "post", "manage_settings"),
+    ("sso", "get", "manage_settings"),
+    ("sso_add", "get", "manage_sso"),
+    ("sso_add", "post", "manage_sso"),
+    ("sso_provider", "get", "manage_sso"),
+    ("sso_provider", "post", "manage_sso"),
+    ("sso_test", "post", "manage_settings"),
+    ("sso_switch", "post", "manage_sso"),
+    ("sso_delete", "post", "manage_sso"),
+    ("sso_settings", "post", "manage_sso"),
 ]
-ID_ARGUMENTS = {"key_id": 999, "provider_id": 999, "model_id": 999, "group_id": 999}
+ID_ARGUMENTS = {
+    "key_id": 999,
+    "provider_id": 999,
+    "model_id": 999,
+    "group_id": 999,
+    "sso_id": 999,
+}
 
 
 def _url(name: str, subject) -> str:

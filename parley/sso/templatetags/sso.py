@@ -1,0 +1,29 @@
+"""The login page's single sign-on buttons."""
+
+from django import template
+from django.urls import reverse
+
+from parley.sso import selectors
+from parley.sso.services import authorization_origin
+from parley.web.security_headers import allow_form_action
+
+register = template.Library()
+
+
+@register.inclusion_tag("sso/buttons.html", takes_context=True)
+def sso_buttons(context):
+    request = context.get("request")
+    next_url = request.GET.get("next", "") if request is not None else ""
+    providers = selectors.enabled_providers()
+    if request is not None:
+        for provider in providers:
+            allow_form_action(request, authorization_origin(provider))
+    buttons = [
+        {
+            "label": provider.label,
+            "slug": provider.slug,
+            "url": reverse("openid_connect_login", kwargs={"provider_id": provider.slug}),
+        }
+        for provider in providers
+    ]
+    return {"buttons": buttons, "next": next_url, "sso_only": selectors.sso_only()}
