@@ -16,6 +16,7 @@ class Method(models.TextChoices):
     API = "api", "API"
     # Not a login: a change an admin, an API key or the command line made (groups, roles).
     ADMIN = "admin", "Admin change"
+    SCIM = "scim", "SCIM provisioning"
 
 
 class AuthEvent(models.Model):
