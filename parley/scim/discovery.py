@@ -79,4 +79,11 @@ def _schemas() -> tuple[Schema, ...]:
 
 def _trimmed(schema: Schema, names: tuple[str, ...]) -> Schema:
     schema.attributes = [a for a in schema.attributes or [] if a.name in names]
+    for attribute in schema.attributes:
+        if attribute.name == "members":
+            # RFC 7643 §8.7.1 gives a member value, $ref and type; Parley names the person
+            # in no member, so a client has no display to write that would be dropped.
+            attribute.sub_attributes = [
+                sub for sub in attribute.sub_attributes or [] if sub.name != "display"
+            ]
     return schema

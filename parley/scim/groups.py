@@ -53,7 +53,6 @@ def as_resource(group: Group, *, base_url: str) -> GroupResource:
         members=[
             GroupMember(
                 value=str(m.user_id),
-                display=m.user.display_name,
                 ref=f"{base_url}Users/{m.user_id}",
                 type="User",
             )

@@ -70,9 +70,12 @@ def as_resource(user: User, *, base_url: str, model=UserResource) -> UserResourc
     if _name_of(attributes) != user.name:
         display_name = user.name or None
     memberships = sorted(user.group_memberships.all(), key=lambda m: m.group.name_key)
+    # externalId is the public id; once the identity provider has removed it, Parley keeps
+    # the id (a JWT names the person by it) and no longer reports it as theirs.
+    external_id = user.public_id if record is None or attributes.get("externalId") else None
     return model(
         id=str(user.pk),
-        external_id=user.public_id,
+        external_id=external_id,
         user_name=record.user_name if record is not None else (user.email or user.public_id),
         name=Name.model_validate(attributes["name"]) if attributes.get("name") else None,
         display_name=display_name,
@@ -218,6 +221,7 @@ def _fields(resource: UserResource) -> UserFields:
             ("name", name),
             ("displayName", resource.display_name),
             ("emails", emails),
+            ("externalId", resource.external_id is not None),
         )
         if value
     }

@@ -94,21 +94,29 @@ def _method_not_allowed(request) -> ScimError:
 
 @scim_endpoint
 def service_provider_config(request, token, base_url):
+    _require_get(request)
     config = discovery.service_provider_config(base_url=base_url)
     return scim_json(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 
 @scim_endpoint
 def resource_types(request, token, base_url, name=None):
-    return _discovered(discovery.resource_types(base_url=base_url), name, "ResourceType")
+    return _discovered(request, discovery.resource_types(base_url=base_url), name, "ResourceType")
 
 
 @scim_endpoint
 def schemas(request, token, base_url, name=None):
-    return _discovered(discovery.schemas(base_url=base_url), name, "Schema")
+    return _discovered(request, discovery.schemas(base_url=base_url), name, "Schema")
 
 
-def _discovered(found, name, what):
+def _require_get(request) -> None:
+    """The discovery endpoints only answer GET (RFC 7644 §4)."""
+    if request.method != "GET":
+        raise _method_not_allowed(request)
+
+
+def _discovered(request, found, name, what):
+    _require_get(request)
     if name is not None:
         match = next((item for item in found if item.id == name), None)
         if match is None:
