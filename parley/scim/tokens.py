@@ -96,6 +96,13 @@ def list_tokens() -> QuerySet[ScimToken]:
     return ScimToken.objects.all()
 
 
+def get_token(*, token_id: int) -> ScimToken:
+    token = ScimToken.objects.filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(f"no SCIM token {token_id}", user_message="There is no such SCIM token.")
+    return token
+
+
 def find_token(*, reference: str) -> ScimToken:
     """A token by its id, its shown prefix (`pscim_AbCd1234`) or its name (the newest of
     that name that is not revoked)."""
