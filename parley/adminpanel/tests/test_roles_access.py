@@ -89,7 +89,13 @@ ROUTES = [
     ("widget", "get", "manage_settings"),
     ("widget", "post", "manage_settings"),
 ]
-ID_ARGUMENTS = {"key_id": 999, "token_id": 999, "provider_id": 999, "model_id": 999, "group_id": 999}
+ID_ARGUMENTS = {
+    "key_id": 999,
+    "token_id": 999,
+    "provider_id": 999,
+    "model_id": 999,
+    "group_id": 999,
+}
 
 
 def _url(name: str, subject) -> str:

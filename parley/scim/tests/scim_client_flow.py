@@ -33,13 +33,13 @@ def run_provisioning(base_url: str, secret: str) -> dict:
             )
         )
         bob = client.create(User(user_name="bob@example.com", display_name="Bob"))
-        found = client.query(User, query_parameters=SearchRequest(filter='userName eq "ann@example.com"'))
+        found = client.query(
+            User, query_parameters=SearchRequest(filter='userName eq "ann@example.com"')
+        )
         client.modify(
             User,
             ann.id,
-            PatchOp[User](
-                operations=[PatchOperation(op="replace", path="active", value=False)]
-            ),
+            PatchOp[User](operations=[PatchOperation(op="replace", path="active", value=False)]),
         )
         deactivated = client.query(User, ann.id)
         sales = client.create(Group(display_name="Sales", members=[GroupMember(value=ann.id)]))
@@ -55,7 +55,9 @@ def run_provisioning(base_url: str, secret: str) -> dict:
         )
         members = [m.value for m in client.query(Group, sales.id).members or []]
         client.delete(User, bob.id)
-        after_delete = client.query(User, query_parameters=SearchRequest(filter='userName sw "bob"'))
+        after_delete = client.query(
+            User, query_parameters=SearchRequest(filter='userName sw "bob"')
+        )
         return {
             "found": [u.id for u in found.resources or []],
             "ann": ann,

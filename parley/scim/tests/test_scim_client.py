@@ -46,7 +46,10 @@ def test_scim2_client_provisions_on_postgresql_and_a_full_instance_refuses_the_n
             run_cli(env, "seats", "set", str(in_use))  # every seat taken
             refused = httpx2.post(
                 f"{base}/scim/v2/Users",
-                json={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "c@example.com"},
+                json={
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                    "userName": "c@example.com",
+                },
                 headers={"Authorization": f"Bearer {secret}"},
             )
         assert refused.status_code == 403 and "No seat is free" in refused.json()["detail"]

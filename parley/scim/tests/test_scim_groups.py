@@ -36,7 +36,9 @@ def test_scim_takes_over_a_membership_a_token_made_so_later_logins_keep_it(scim,
     group = groups.create_group(name="Sales")
     _login(client, mint, ["Sales"])
     assert _memberships() == {("Sales", Source.TOKEN)}
-    response = scim.patch(f"Groups/{group.pk}", {"op": "add", "path": "members", "value": [{"value": ann}]})
+    response = scim.patch(
+        f"Groups/{group.pk}", {"op": "add", "path": "members", "value": [{"value": ann}]}
+    )
     assert response.status_code == 200, response.content
     _login(client, mint, [])
     assert _memberships() == {("Sales", Source.SCIM)}

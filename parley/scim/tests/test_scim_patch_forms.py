@@ -13,7 +13,9 @@ def _user(scim, **attributes):
 
 def test_okta_deactivates_with_a_path_less_value_object_that_repeats_the_id(scim):
     scim_id, user = _user(scim)
-    response = scim.patch(f"Users/{scim_id}", {"op": "replace", "value": {"id": scim_id, "active": False}})
+    response = scim.patch(
+        f"Users/{scim_id}", {"op": "replace", "value": {"id": scim_id, "active": False}}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["active"] is False
     user.refresh_from_db()
@@ -44,7 +46,7 @@ def test_entra_updates_names_and_the_work_email_by_path(scim):
     )
     response = scim.patch(
         f"Users/{scim_id}",
-        {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "ann.lee@example.com"},
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "ann.lee@example.com"},
         {"op": "Replace", "path": "displayName", "value": "Ann Lee"},
         {"op": "Add", "path": "name.givenName", "value": "Ann"},
         {"op": "Replace", "path": "externalId", "value": "emp-2"},
@@ -83,7 +85,11 @@ def test_a_patch_that_fails_part_way_changes_nothing(scim, make_user):
     response = scim.patch(
         f"Users/{scim_id}",
         {"op": "replace", "path": "displayName", "value": "Renamed"},
-        {"op": "replace", "path": "emails", "value": [{"value": "taken@example.com", "primary": True}]},
+        {
+            "op": "replace",
+            "path": "emails",
+            "value": [{"value": "taken@example.com", "primary": True}],
+        },
     )
     assert response.status_code == 409
     user.refresh_from_db()
@@ -111,7 +117,11 @@ def test_okta_adds_members_and_removes_them_by_filtered_path(scim):
     group = scim.create_group("Sales")["id"]
     response = scim.patch(
         f"Groups/{group}",
-        {"op": "add", "path": "members", "value": [{"value": ann, "display": "ann"}, {"value": bob}]},
+        {
+            "op": "add",
+            "path": "members",
+            "value": [{"value": ann, "display": "ann"}, {"value": bob}],
+        },
     )
     assert response.status_code == 200, response.content
     assert _members(group) == {(int(ann), Source.SCIM), (int(bob), Source.SCIM)}
@@ -146,7 +156,8 @@ def test_adding_someone_who_is_no_user_is_refused_and_changes_nothing(scim):
     ann = scim.create_user("ann@example.com")["id"]
     group = scim.create_group("Sales")["id"]
     response = scim.patch(
-        f"Groups/{group}", {"op": "add", "path": "members", "value": [{"value": ann}, {"value": "999"}]}
+        f"Groups/{group}",
+        {"op": "add", "path": "members", "value": [{"value": ann}, {"value": "999"}]},
     )
     assert response.status_code == 400
     assert "999" in response.json()["detail"]

@@ -44,8 +44,14 @@ def test_deactivating_frees_a_seat_for_the_next_person(scim):
     ann = scim.create_user("ann@example.com")["id"]
     refused = scim.post("Users", {"schemas": [USER_SCHEMA], "userName": "bob@example.com"})
     assert refused.status_code == 403
-    assert scim.patch(f"Users/{ann}", {"op": "replace", "path": "active", "value": False}).status_code == 200
+    assert (
+        scim.patch(f"Users/{ann}", {"op": "replace", "path": "active", "value": False}).status_code
+        == 200
+    )
     assert accounts.seat_usage().used == 0
     scim.create_user("bob@example.com")
     assert accounts.seat_usage().used == 1
-    assert scim.patch(f"Users/{ann}", {"op": "replace", "path": "active", "value": True}).status_code == 403
+    assert (
+        scim.patch(f"Users/{ann}", {"op": "replace", "path": "active", "value": True}).status_code
+        == 403
+    )

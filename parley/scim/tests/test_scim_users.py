@@ -44,7 +44,9 @@ def test_a_user_the_token_did_not_create_can_be_found_and_changed(scim, make_use
     person = make_user(email="dee@example.com")
     found = scim.get('Users?filter=userName eq "DEE@example.com"').json()
     assert [r["id"] for r in found["Resources"]] == [str(person.pk)]
-    response = scim.patch(f"Users/{person.pk}", {"op": "replace", "path": "displayName", "value": "Dee"})
+    response = scim.patch(
+        f"Users/{person.pk}", {"op": "replace", "path": "displayName", "value": "Dee"}
+    )
     assert response.status_code == 200, response.content
     person.refresh_from_db()
     assert person.name == "Dee"
@@ -54,7 +56,10 @@ def test_a_taken_user_name_or_external_id_is_a_uniqueness_error_and_creates_noth
     scim, make_user
 ):
     make_user(email="eve@example.com", public_id="emp-1")
-    for body in ({"userName": "eve@example.com"}, {"userName": "x@example.com", "externalId": "emp-1"}):
+    for body in (
+        {"userName": "eve@example.com"},
+        {"userName": "x@example.com", "externalId": "emp-1"},
+    ):
         response = scim.post("Users", {"schemas": [USER_SCHEMA], **body})
         assert response.status_code == 409
         assert response.json()["scimType"] == "uniqueness"
@@ -118,7 +123,7 @@ def test_filters_find_the_people_they_name(scim, people, expression, expected):
 
 
 @pytest.mark.parametrize(
-    "expression", ['userName eq', 'nickName eq "x"', 'userName gt 3', "active eq \"yes\""]
+    "expression", ["userName eq", 'nickName eq "x"', "userName gt 3", 'active eq "yes"']
 )
 def test_a_filter_parley_cannot_apply_is_an_invalid_filter_error(scim, people, expression):
     response = scim.get(f"Users?filter={expression}")
