@@ -18,7 +18,7 @@ from .auditing import record_change
 from .filters import GROUP_ATTRIBUTES, filter_query
 from .models import ScimGroup
 from .patching import normalized_operations
-from .protocol import MAX_PATCH_OPERATIONS, ScimError, from_scim_exception, not_found, validated
+from .protocol import ScimError, apply_patch, not_found, validated
 
 EXTERNAL_ID_MAX_LENGTH = ScimGroup._meta.get_field("external_id").max_length
 
@@ -93,21 +93,8 @@ def patch(*, group: Group, payload: Any, token, request=None) -> Group:
         normalized_operations(payload),
         context=Context.RESOURCE_PATCH_REQUEST,
     )
-    if len(operations.operations or []) > MAX_PATCH_OPERATIONS:
-        raise ScimError(
-            status=400,
-            scim_type="tooMany",
-            detail=f"A PATCH may carry at most {MAX_PATCH_OPERATIONS} operations.",
-        )
     resource = as_resource(group, base_url="/")
-    try:
-        operations.patch(resource)
-    except ValueError as exc:  # scim2-models' SCIMException and pydantic's errors
-        from scim2_models import SCIMException
-
-        if isinstance(exc, SCIMException):
-            raise from_scim_exception(exc) from None
-        raise ScimError(status=400, scim_type="invalidValue", detail=str(exc)[:500]) from None
+    apply_patch(operations, resource)
     return _apply(group=group, resource=resource, token=token, request=request)
 
 

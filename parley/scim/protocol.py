@@ -98,3 +98,20 @@ def validated(model, payload: Any, *, context: Context):
         ) from None
     except SCIMException as exc:
         raise from_scim_exception(exc) from None
+
+
+def apply_patch(operations, resource) -> None:
+    """Apply a validated PatchOp to `resource` (scim2-models does RFC 7644 §3.5.2), or a
+    SCIM 400 naming what cannot be applied."""
+    if len(operations.operations or []) > MAX_PATCH_OPERATIONS:
+        raise ScimError(
+            status=400,
+            scim_type="tooMany",
+            detail=f"A PATCH may carry at most {MAX_PATCH_OPERATIONS} operations.",
+        )
+    try:
+        operations.patch(resource)
+    except SCIMException as exc:
+        raise from_scim_exception(exc) from None
+    except ValueError as exc:  # pydantic's ValidationError among them
+        raise ScimError(status=400, scim_type="invalidValue", detail=str(exc)[:500]) from None

@@ -186,3 +186,35 @@ def test_deactivated_users_are_listed_inactive(scim):
     assert User.objects.get().status == Status.DEACTIVATED
     assert scim.get(f"Users/{created['id']}").json()["active"] is False
     assert _ids(scim, "filter=active eq false") == ["hal@example.com"]
+
+
+def test_scim_cannot_move_an_admins_email_or_id_but_can_deactivate_them(scim, make_user):
+    from parley.accounts.models import Role
+
+    admin = make_user(email="boss@example.com", role=Role.ADMIN)
+    for operation in (
+        {"op": "replace", "path": "emails", "value": [{"value": "mallory@example.net"}]},
+        {"op": "replace", "path": "externalId", "value": "someone-else"},
+    ):
+        response = scim.patch(f"Users/{admin.pk}", operation)
+        assert response.status_code == 403
+        assert "admin" in response.json()["detail"]
+    admin.refresh_from_db()
+    assert admin.email == "boss@example.com"
+    response = scim.patch(f"Users/{admin.pk}", {"op": "replace", "value": {"active": False}})
+    assert response.status_code == 200
+    admin.refresh_from_db()
+    assert admin.status == Status.DEACTIVATED
+
+
+def test_a_user_whose_email_pydantic_would_refuse_is_still_listed(scim, make_user):
+    person = make_user(email="ops@build.test")
+    found = scim.get(f"Users/{person.pk}")
+    assert found.status_code == 200
+    assert found.json()["emails"] == [{"value": "ops@build.test", "type": "work", "primary": True}]
+    refused = scim.patch(
+        f"Users/{person.pk}",
+        {"op": "replace", "path": "emails", "value": [{"value": "x@evil.test"}]},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["scimType"] == "invalidValue"
