@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from pydantic import ValidationError
 from scim2_models import Context, Email, EnterpriseUser, GroupMembership, Meta, Name, PatchOp
 from scim2_models import User as UserResource
 
@@ -79,9 +80,7 @@ def as_resource(user: User, *, base_url: str, model=UserResource) -> UserResourc
         user_name=record.user_name if record is not None else (user.email or user.public_id),
         name=Name.model_validate(attributes["name"]) if attributes.get("name") else None,
         display_name=display_name,
-        # Built without validation: Parley's email rule (Django's) takes addresses such as
-        # a@host.test that pydantic's refuses, and such a user must still be listed.
-        emails=[Email.model_construct(**_snake(email)) for email in emails] or None,
+        emails=[_email_entry(email) for email in emails] or None,
         active=user.status == Status.ACTIVE,
         groups=[
             GroupMembership(
@@ -242,8 +241,15 @@ def _fields(resource: UserResource) -> UserFields:
     )
 
 
-def _snake(email: dict) -> dict:
-    return {key: value for key, value in email.items() if key in Email.model_fields}
+def _email_entry(email: dict) -> Email:
+    """An emails entry to show. Parley's email rule (Django's) takes addresses such as
+    a@host.test that pydantic's refuses; such a user must still be listed, so the address is
+    shown as stored."""
+    try:
+        return Email.model_validate(email)
+    except ValidationError:
+        rest = Email.model_validate({k: v for k, v in email.items() if k != "value"})
+        return Email.model_construct(**{**dict(rest), "value": email.get("value")})
 
 
 def _email_of(emails: list[dict]) -> str | None:
