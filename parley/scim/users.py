@@ -5,7 +5,7 @@ The SCIM `id` is the user's internal number: it never changes, while externalId 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from pydantic import ValidationError
 from scim2_models import Context, Email, EnterpriseUser, GroupMembership, Meta, Name, PatchOp
@@ -110,7 +110,7 @@ def create(*, payload: Any, token: ScimToken, request=None) -> User:
             email=fields.email, created_via=CreatedVia.SCIM, public_id=fields.public_id
         )
         accounts.set_name(user=user, name=fields.name)
-        ScimUser.objects.create(user=user, user_name=fields.user_name, attributes=fields.attributes)
+        _save_record(ScimUser(user=user, user_name=fields.user_name, attributes=fields.attributes))
         if fields.active is False:
             accounts.deactivate_user(user=user)
     record_change(
@@ -169,7 +169,7 @@ def _apply(*, user: User, resource: UserResource, token: ScimToken, request) -> 
         record = ScimUser.objects.filter(user=user).first() or ScimUser(user=user)
         if record.user_name != fields.user_name or record.attributes != fields.attributes:
             record.user_name, record.attributes = fields.user_name, fields.attributes
-            record.save()
+            _save_record(record)
             changes.append("attributes")
         if fields.active is False and user.status == Status.ACTIVE:
             accounts.deactivate_user(user=user)
@@ -274,17 +274,31 @@ def _name_of(attributes: dict) -> str:
     return (attributes.get("displayName") or name.get("formatted") or joined or "").strip()
 
 
+def _save_record(record: ScimUser) -> None:
+    """Save the SCIM view; a userName another request took meanwhile is a uniqueness error
+    (the check before is only the friendly path)."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise _user_name_taken(record.user_name) from None
+
+
+def _user_name_taken(user_name: str) -> ScimError:
+    return ScimError(
+        status=409,
+        scim_type="uniqueness",
+        detail=f"Another user already has the userName “{user_name[:80]}”.",
+    )
+
+
 def _require_free_user_name(user_name: str, *, exclude: User | None) -> None:
     taken = ScimUser.objects.filter(user_name_key=user_name.casefold())
     plain = confirmed_users().filter(scim__isnull=True, email_normalized=user_name.casefold())
     if exclude is not None:
         taken, plain = taken.exclude(user=exclude), plain.exclude(pk=exclude.pk)
     if taken.exists() or plain.exists():
-        raise ScimError(
-            status=409,
-            scim_type="uniqueness",
-            detail=f"Another user already has the userName “{user_name[:80]}”.",
-        )
+        raise _user_name_taken(user_name)
 
 
 def _require_not_staff_identity_change(user: User, fields: UserFields) -> None:

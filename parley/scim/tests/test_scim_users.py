@@ -218,3 +218,15 @@ def test_a_user_whose_email_pydantic_would_refuse_is_still_listed(scim, make_use
     )
     assert refused.status_code == 400
     assert refused.json()["scimType"] == "invalidValue"
+
+
+def test_a_user_name_taken_by_a_concurrent_request_is_a_uniqueness_error(make_user):
+    from parley.scim.models import ScimUser
+    from parley.scim.protocol import ScimError
+    from parley.scim.users import _save_record
+
+    first, second = make_user(), make_user()
+    ScimUser.objects.create(user=first, user_name="ann")
+    with pytest.raises(ScimError) as refused:
+        _save_record(ScimUser(user=second, user_name="ANN"))
+    assert (refused.value.status, refused.value.scim_type) == (409, "uniqueness")
