@@ -18,7 +18,7 @@ from scim2_models.path import (
 
 from parley.accounts.models import Status
 
-from .protocol import ScimError
+from .protocol import ScimError, parse_id
 
 _LOOKUPS = {
     CompareOperator.eq: "exact",
@@ -68,14 +68,20 @@ def _active(op: CompareOperator, value: object) -> Q:
     return active if (value is True) == (op == CompareOperator.eq) else ~active
 
 
-def _primary_key(op: CompareOperator, value: object) -> Q:
-    if op != CompareOperator.eq or not isinstance(value, str):
-        raise _invalid("id compares only with eq")
-    return Q(pk=int(value)) if value.isdigit() else Q(pk__in=[])
+def _by_id(field: str) -> Callable[[CompareOperator, object], Q]:
+    """`field` holds a SCIM id (an internal number): only eq applies."""
+
+    def compare(op: CompareOperator, value: object) -> Q:
+        if op != CompareOperator.eq or not isinstance(value, str):
+            raise _invalid("an id compares only with eq and text")
+        number = parse_id(value)
+        return Q(**{field: number}) if number is not None else Q(pk__in=[])
+
+    return compare
 
 
 USER_ATTRIBUTES = {
-    "id": (_primary_key, Q()),
+    "id": (_by_id("pk"), Q()),
     "username": (_user_name, Q()),
     "externalid": (_text("public_id"), Q()),
     "emails": (_text("email_normalized", fold=True), Q(email_normalized__isnull=False)),
@@ -85,11 +91,11 @@ USER_ATTRIBUTES = {
     "active": (_active, Q()),
 }
 GROUP_ATTRIBUTES = {
-    "id": (_primary_key, Q()),
+    "id": (_by_id("pk"), Q()),
     "displayname": (_text("name_key", fold=True), Q()),
     "externalid": (_text("scim__external_id"), Q(scim__isnull=False) & ~Q(scim__external_id="")),
-    "members": (_text("memberships__user__pk"), Q(memberships__isnull=False)),
-    "members.value": (_text("memberships__user__pk"), Q(memberships__isnull=False)),
+    "members": (_by_id("memberships__user__pk"), Q(memberships__isnull=False)),
+    "members.value": (_by_id("memberships__user__pk"), Q(memberships__isnull=False)),
 }
 
 

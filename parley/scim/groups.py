@@ -18,7 +18,7 @@ from .auditing import record_change
 from .filters import GROUP_ATTRIBUTES, filter_query
 from .models import ScimGroup
 from .patching import normalized_operations
-from .protocol import ScimError, apply_patch, not_found, validated
+from .protocol import ScimError, apply_patch, not_found, parse_id, validated
 
 EXTERNAL_ID_MAX_LENGTH = ScimGroup._meta.get_field("external_id").max_length
 
@@ -32,7 +32,7 @@ def search(*, expression: str | None) -> QuerySet[Group]:
 
 
 def get(*, scim_id: str) -> Group:
-    group = all_groups().filter(pk=int(scim_id)).first() if scim_id.isdigit() else None
+    group = all_groups().filter(pk=parse_id(scim_id)).first() if parse_id(scim_id) else None
     if group is None:
         raise not_found(f"Group {scim_id[:40]}")
     return group
@@ -163,9 +163,9 @@ def _member_users(resource: GroupResource) -> dict:
                 status=400, scim_type="invalidValue", detail="Only users can be group members."
             )
         values.append(member.value or "")
-    ids = {int(value) for value in values if value.isdigit()}
+    ids = {parse_id(value) for value in values} - {None}
     found = {user.pk: user for user in confirmed_users().filter(pk__in=ids)}
-    unknown = [value for value in values if not value.isdigit() or int(value) not in found]
+    unknown = [value for value in values if parse_id(value) not in found]
     if unknown:
         raise ScimError(
             status=400,

@@ -41,6 +41,14 @@ class ScimError(Exception):
         return Error(status=self.status, scim_type=self.scim_type, detail=self.detail)
 
 
+def parse_id(value: str) -> int | None:
+    """A SCIM `id` (an internal number) as a number, or None when it cannot be one: not
+    digits, or past what a database integer holds."""
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
 def not_found(what: str) -> ScimError:
     return ScimError(status=404, detail=f"{what} not found.")
 

@@ -21,7 +21,7 @@ from .auditing import record_change
 from .filters import USER_ATTRIBUTES, filter_query
 from .models import ScimToken, ScimUser
 from .patching import normalized_operations
-from .protocol import ScimError, apply_patch, not_found, validated
+from .protocol import ScimError, apply_patch, not_found, parse_id, validated
 
 # What a request may carry: Entra sends enterprise attributes by default. Parley keeps the
 # core attributes its schema publishes (discovery.py) and ignores the rest.
@@ -54,7 +54,7 @@ def search(*, expression: str | None) -> QuerySet[User]:
 
 
 def get(*, scim_id: str) -> User:
-    user = users().filter(pk=int(scim_id)).first() if scim_id.isdigit() else None
+    user = users().filter(pk=parse_id(scim_id)).first() if parse_id(scim_id) else None
     if user is None:
         raise not_found(f"User {scim_id[:40]}")
     return user

@@ -83,3 +83,16 @@ def test_a_group_put_makes_the_members_exactly_those_named(scim):
     )
     assert response.status_code == 200
     assert [m["value"] for m in response.json()["members"]] == [bob]
+
+
+def test_groups_are_found_by_member_and_odd_ids_find_nothing(scim):
+    ann = scim.create_user("ann@example.com")["id"]
+    group = scim.create_group("Sales", ann)["id"]
+    scim.create_group("Support")
+    found = scim.get(f'Groups?filter=members[value eq "{ann}"]').json()
+    assert [r["id"] for r in found["Resources"]] == [group]
+    for odd in ("abc", "9" * 40, "١٢"):
+        assert scim.get(f'Groups?filter=members eq "{odd}"').json()["totalResults"] == 0
+        assert scim.get(f"Groups/{odd}").status_code == 404
+        assert scim.get(f"Users/{odd}").status_code == 404
+    assert scim.get('Groups?filter=members co "1"').json()["scimType"] == "invalidFilter"
