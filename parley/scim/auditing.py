@@ -1,5 +1,7 @@
-"""Every SCIM change, and every refused SCIM request, in the audit log with the token's name."""
+"""Every SCIM change, and every refused SCIM request, in the audit log with the token's name
+(as its actor). Group changes are recorded by parley.groups.services, with the same actor."""
 
+from parley.audit import actors
 from parley.audit.models import Method, Outcome
 from parley.audit.services import record_event
 
@@ -13,9 +15,10 @@ def record_change(
         method=Method.SCIM,
         outcome=Outcome.SUCCESS,
         reason=reason,
-        detail=f"SCIM token “{token.name}”: {detail}",
+        detail=f"{actors.scim_token(token)}: {detail}",
         request=request,
         public_user_id=public_user_id,
+        actor=actors.scim_token(token),
     )
 
 
@@ -30,5 +33,6 @@ def record_refusal(*, token: ScimToken | None, reason: str, detail: str, request
         reason=reason,
         detail=f"{who}: {detail}",
         request=request,
+        actor=actors.scim_token(token) if token is not None else "",
     )
     return event.reference

@@ -11,6 +11,7 @@ from scim2_models import Group as GroupResource
 
 from parley.accounts.models import Status
 from parley.accounts.selectors import confirmed_users
+from parley.audit.actors import scim_token
 from parley.groups import services as groups
 from parley.groups.models import Group, Membership, Source
 
@@ -71,14 +72,8 @@ def as_resource(group: Group, *, base_url: str) -> GroupResource:
 def create(*, payload: Any, token, request=None) -> Group:
     resource = validated(GroupResource, payload, context=Context.RESOURCE_CREATION_REQUEST)
     with transaction.atomic():
-        group = groups.create_group(name=resource.display_name or "")
-        changes = _write(group=group, resource=resource)
-    record_change(
-        token=token,
-        reason="scim_group_created",
-        detail=f"created group “{group.name}” ({group.pk}){_described(changes)}",
-        request=request,
-    )
+        group = groups.create_group(name=resource.display_name or "", by=scim_token(token))
+        _write(group=group, resource=resource, token=token)
     return get(scim_id=str(group.pk))
 
 
@@ -99,35 +94,20 @@ def patch(*, group: Group, payload: Any, token, request=None) -> Group:
 
 
 def delete(*, group: Group, token, request=None) -> None:
-    members = groups.delete_group(group=group)
-    record_change(
-        token=token,
-        reason="scim_group_deleted",
-        detail=f"deleted group “{group.name}” ({members} members)",
-        request=request,
-    )
+    groups.delete_group(group=group, by=scim_token(token))
 
 
 def _apply(*, group: Group, resource: GroupResource, token, request) -> Group:
     with transaction.atomic():
-        changes = []
         if resource.display_name != group.name:
-            changes.append(f"renamed “{group.name}” → “{resource.display_name}”")
-            groups.update_group(group=group, name=resource.display_name or "")
-        changes += _write(group=group, resource=resource)
-    if changes:
-        record_change(
-            token=token,
-            reason="scim_group_updated",
-            detail=f"group “{group.name}” ({group.pk}): {', '.join(changes)}",
-            request=request,
-        )
+            groups.update_group(group=group, name=resource.display_name or "", by=scim_token(token))
+        _write(group=group, resource=resource, token=token)
     return get(scim_id=str(group.pk))
 
 
-def _write(*, group: Group, resource: GroupResource) -> list[str]:
-    """Store the externalId and make the members exactly those named; what changed."""
-    changes = []
+def _write(*, group: Group, resource: GroupResource, token) -> None:
+    """Store the externalId and make the members exactly those named (the group services
+    record each membership change, naming the token)."""
     external_id = (resource.external_id or "").strip()
     if len(external_id) > EXTERNAL_ID_MAX_LENGTH:
         raise ScimError(
@@ -139,7 +119,11 @@ def _write(*, group: Group, resource: GroupResource) -> list[str]:
     if record.external_id != external_id:
         record.external_id = external_id
         record.save()
-        changes.append("externalId")
+        record_change(
+            token=token,
+            reason="scim_group_changed",
+            detail=f"group “{group.name}” externalId “{external_id[:80]}”",
+        )
     wanted = _member_users(resource)
     current = {m.user_id: m for m in Membership.objects.filter(group=group).select_related("user")}
     added = [user for pk, user in wanted.items() if pk not in current]
@@ -148,11 +132,9 @@ def _write(*, group: Group, resource: GroupResource) -> list[str]:
     claimed = [m.user for pk, m in current.items() if pk in wanted and m.source == Source.TOKEN]
     removed = [m.user for pk, m in current.items() if pk not in wanted]
     for user in added + claimed:
-        groups.add_member(group=group, user=user, source=Source.SCIM)
+        groups.add_member(group=group, user=user, source=Source.SCIM, by=scim_token(token))
     for user in removed:
-        groups.remove_member(group=group, user=user)
-    changes += [f"+{user.public_id}" for user in added] + [f"-{user.public_id}" for user in removed]
-    return changes
+        groups.remove_member(group=group, user=user, by=scim_token(token))
 
 
 def _member_users(resource: GroupResource) -> dict:
@@ -173,7 +155,3 @@ def _member_users(resource: GroupResource) -> dict:
             detail=f"No user has the id {', '.join(sorted(set(unknown))[:5])[:200]}.",
         )
     return found
-
-
-def _described(changes: list[str]) -> str:
-    return f": {', '.join(changes)}" if changes else ""

@@ -21,7 +21,7 @@ def _memberships():
 
 def test_a_scim_membership_survives_a_jwt_login_that_syncs_groups(scim, client, mint):
     external_auth.update_policy(groups_from_token=True)
-    groups.create_group(name="Support")
+    groups.create_group(name="Support", by="test")
     ann = scim.create_user("ann@example.com", externalId="emp-1")["id"]
     scim.create_group("Sales", ann)
     _login(client, mint, ["Support"])
@@ -33,7 +33,7 @@ def test_a_scim_membership_survives_a_jwt_login_that_syncs_groups(scim, client, 
 def test_scim_takes_over_a_membership_a_token_made_so_later_logins_keep_it(scim, client, mint):
     external_auth.update_policy(groups_from_token=True)
     ann = scim.create_user("ann@example.com", externalId="emp-1")["id"]
-    group = groups.create_group(name="Sales")
+    group = groups.create_group(name="Sales", by="test")
     _login(client, mint, ["Sales"])
     assert _memberships() == {("Sales", Source.TOKEN)}
     response = scim.patch(
@@ -66,7 +66,7 @@ def test_groups_are_created_renamed_listed_and_deleted(scim):
 
 
 def test_a_taken_group_name_is_a_uniqueness_error(scim):
-    groups.create_group(name="Sales")
+    groups.create_group(name="Sales", by="test")
     response = scim.post("Groups", {"schemas": [GROUP_SCHEMA], "displayName": "SALES"})
     assert response.status_code == 409
     assert response.json()["scimType"] == "uniqueness"
