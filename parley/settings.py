@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "parley.web",
     "parley.api",
     "parley.widget",
+    "parley.scim",
     "ninja",  # its templates and static files: the API docs page works offline
     "parley.ops",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", include("parley.adminpanel.urls")),
     path("api/v1/", api_urls),
+    path("scim/v2/", include("parley.scim.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/parley/favicon.svg", permanent=True)),
 ]
 

@@ -20,6 +20,10 @@ MANAGE_JWT_TRUST = "manage_jwt_trust"
 MANAGE_SSO = "manage_sso"
 MANAGE_ROLES = "manage_roles"
 MANAGE_API_KEYS = "manage_api_keys"
+# SCIM tokens let an identity provider create, deactivate and delete anyone and set group
+# memberships: a standing credential that outlives the person who made it, like an API
+# key, so owners and admins only (a user manager acts on people, not on credentials).
+MANAGE_SCIM = "manage_scim"
 TEST_TOKENS = "test_tokens"
 VIEW_AUDIT = "view_audit"
 VIEW_USAGE = "view_usage"
@@ -34,6 +38,7 @@ _ADMIN = (
         MANAGE_SETTINGS,
         MANAGE_ROLES,
         MANAGE_API_KEYS,
+        MANAGE_SCIM,
         TEST_TOKENS,
     }
 )

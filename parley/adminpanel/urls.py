@@ -6,6 +6,7 @@ from . import (
     views_groups,
     views_jwt,
     views_models,
+    views_scim,
     views_sso,
     views_usage,
     views_widget,
@@ -89,4 +90,10 @@ urlpatterns = [
     path("api-keys/", views_apikeys.api_keys, name="apikeys"),
     path("api-keys/<int:key_id>/revoke/", views_apikeys.api_key_revoke, name="apikey_revoke"),
     path("widget/", views_widget.widget, name="widget"),
+    path("provisioning/", views_scim.provisioning, name="provisioning"),
+    path(
+        "provisioning/tokens/<int:token_id>/revoke/",
+        views_scim.scim_token_revoke,
+        name="scim_token_revoke",
+    ),
 ]

@@ -12,3 +12,7 @@ def user(person) -> str:
 
 def api_key(key) -> str:
     return f"API key “{key.name}”"
+
+
+def scim_token(token) -> str:
+    return f"SCIM token “{token.name}”"

@@ -17,6 +17,7 @@ class Method(models.TextChoices):
     SSO = "sso", "Single sign-on"
     # Not a login: a change an admin, an API key or the command line made (groups, roles).
     ADMIN = "admin", "Admin change"
+    SCIM = "scim", "SCIM provisioning"
 
 
 class AuthEvent(models.Model):

@@ -124,16 +124,17 @@ def delete_group(*, group: Group, by: str) -> int:
 
 
 def add_member(*, group: Group, user: User, by: str, source: str = Source.MANUAL) -> Membership:
-    """Put `user` in `group`. An admin's addition turns a token-managed membership into a
-    manual one, so later logins no longer remove it; a token never downgrades one."""
+    """Put `user` in `group`. An admin's (or SCIM's) addition turns a token-managed
+    membership into theirs, so later logins no longer remove it; a token never downgrades
+    one."""
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             group=group, user=user, defaults={"source": source}
         )
-        if not created and source == Source.MANUAL and membership.source == Source.TOKEN:
-            membership.source = Source.MANUAL
+        if not created and source != Source.TOKEN and membership.source == Source.TOKEN:
+            membership.source = source
             membership.save(update_fields=["source"])
-            created = True  # now kept by hand: worth a record
+            created = True  # now kept by an admin or SCIM: worth a record
         if created:
             audit.record_change(
                 by=by,

@@ -17,6 +17,7 @@ ALL = {
     "manage_jwt_trust",
     "manage_roles",
     "manage_api_keys",
+    "manage_scim",
     "test_tokens",
     "view_audit",
     "view_usage",
@@ -83,6 +84,9 @@ ROUTES = [
     ("apikeys", "get", "manage_api_keys"),
     ("apikeys", "post", "manage_api_keys"),
     ("apikey_revoke", "post", "manage_api_keys"),
+    ("provisioning", "get", "manage_scim"),
+    ("provisioning", "post", "manage_scim"),
+    ("scim_token_revoke", "post", "manage_scim"),
     ("widget", "get", "manage_settings"),
     ("widget", "post", "manage_settings"),
     ("sso", "get", "manage_settings"),
@@ -97,6 +101,7 @@ ROUTES = [
 ]
 ID_ARGUMENTS = {
     "key_id": 999,
+    "token_id": 999,
     "provider_id": 999,
     "model_id": 999,
     "group_id": 999,
@@ -144,10 +149,18 @@ def test_each_role_reaches_exactly_the_routes_its_capabilities_allow(
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        (Role.OWNER, ["Users", "Seats", "API keys", "Audit log"], []),
-        (Role.ADMIN, ["Users", "Models", "API keys", "Audit log"], []),
-        (Role.USER_MANAGER, ["Users", "Seats"], ["Audit log", "Models", "API keys", "Usage"]),
-        (Role.AUDITOR, ["Users", "Audit log", "Usage"], ["Seats", "Models", "API keys"]),
+        (Role.OWNER, ["Users", "Seats", "API keys", "Provisioning", "Audit log"], []),
+        (Role.ADMIN, ["Users", "Models", "API keys", "Provisioning", "Audit log"], []),
+        (
+            Role.USER_MANAGER,
+            ["Users", "Seats"],
+            ["Audit log", "Models", "API keys", "Usage", "Provisioning"],
+        ),
+        (
+            Role.AUDITOR,
+            ["Users", "Audit log", "Usage"],
+            ["Seats", "Models", "API keys", "Provisioning"],
+        ),
     ],
 )
 def test_the_navigation_shows_only_what_the_role_may_use(client_as, role, shown, hidden):

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_admin_changes_and_actor'),
+        ("audit", "0002_admin_changes_and_actor"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='authevent',
-            name='method',
-            field=models.CharField(choices=[('email', 'Email code'), ('jwt', 'JWT'), ('link', 'Login link'), ('api', 'API'), ('sso', 'Single sign-on'), ('admin', 'Admin change')], max_length=16),
+            model_name="authevent",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("email", "Email code"),
+                    ("jwt", "JWT"),
+                    ("link", "Login link"),
+                    ("api", "API"),
+                    ("sso", "Single sign-on"),
+                    ("admin", "Admin change"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -1,0 +1,136 @@
+"""SCIM tokens: made (shown once), checked on every SCIM request, revoked."""
+
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from parley.accounts.tokens import MAX_CREDENTIAL_LENGTH, hash_secret
+from parley.audit.models import Method, Outcome
+from parley.audit.services import record_event
+from parley.errors import AuthError, NotFound, ValidationFailed
+
+from .models import ScimToken
+
+TOKEN_PREFIX = "pscim_"
+SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
+NAME_MAX_LENGTH = ScimToken._meta.get_field("name").max_length
+# Touching last_used_at on every request would make every SCIM read a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class ScimTokenInvalid(AuthError):
+    code = "scim_token_invalid"
+    status = 401
+    user_message = "This SCIM request has no valid token. Send 'Authorization: Bearer pscim_…'."
+
+
+class ScimTokenRevoked(ScimTokenInvalid):
+    code = "scim_token_revoked"
+    user_message = "This SCIM token has been revoked. Ask a Parley admin for a new one."
+
+
+def clean_token_name(name) -> str:
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name:
+        raise ValidationFailed("scim token name missing", user_message="Give the token a name.")
+    if len(name) > NAME_MAX_LENGTH or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise ValidationFailed(
+            "scim token name invalid",
+            user_message=f"The name must be at most {NAME_MAX_LENGTH} printable characters.",
+        )
+    return name
+
+
+def create_token(*, name: str, created_by: str, request=None) -> tuple[ScimToken, str]:
+    """Make a token; returns it with the secret, which is never stored and never shown again."""
+    name = clean_token_name(name)
+    for _ in range(5):
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        try:
+            with transaction.atomic():
+                token = ScimToken.objects.create(
+                    name=name,
+                    prefix=secret[:SHOWN_PREFIX_LENGTH],
+                    token_hash=hash_secret(secret),
+                    created_by=created_by[:64],
+                )
+        except IntegrityError:  # a prefix collision: 48 random bits, but be sure
+            continue
+        record_event(
+            method=Method.SCIM,
+            outcome=Outcome.SUCCESS,
+            reason="scim_token_created",
+            detail=f"SCIM token “{name}” ({token.prefix}…) created by {created_by}",
+            request=request,
+        )
+        return token, secret
+    raise RuntimeError("could not make a unique SCIM token")
+
+
+def authenticate_token(*, secret: str | None) -> ScimToken:
+    """The token `secret` is, or ScimTokenInvalid/ScimTokenRevoked. The lookup is by hash,
+    so it reveals nothing of how close a guess was; the stored hash is compared again in
+    constant time all the same."""
+    if not secret:
+        raise ScimTokenInvalid("no bearer token")
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > MAX_CREDENTIAL_LENGTH:
+        raise ScimTokenInvalid("not a SCIM token")
+    digest = hash_secret(secret)
+    token = ScimToken.objects.filter(token_hash=digest).first()
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        raise ScimTokenInvalid("unknown SCIM token")
+    if token.revoked_at is not None:
+        raise ScimTokenRevoked(f"SCIM token “{token.name}” ({token.prefix}…) is revoked")
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def list_tokens() -> QuerySet[ScimToken]:
+    return ScimToken.objects.all()
+
+
+def get_token(*, token_id: int) -> ScimToken:
+    token = ScimToken.objects.filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(f"no SCIM token {token_id}", user_message="There is no such SCIM token.")
+    return token
+
+
+def find_token(*, reference: str) -> ScimToken:
+    """A token by its id, its shown prefix (`pscim_AbCd1234`) or its name (the newest of
+    that name that is not revoked)."""
+    reference = (reference or "").strip()
+    match = Q(prefix=reference) | Q(name=reference, revoked_at__isnull=True)
+    if reference.isdigit():
+        match |= Q(pk=int(reference))
+    token = ScimToken.objects.filter(match).first() if reference else None
+    if token is None:
+        raise NotFound(
+            f"no SCIM token {reference!r}",
+            user_message=f"There is no SCIM token “{reference[:40]}”.",
+        )
+    return token
+
+
+def revoke_token(*, token: ScimToken, revoked_by: str, request=None) -> ScimToken:
+    """Revoke a token; it stops working at once. Revoking twice keeps the first time."""
+    if token.revoked_at is None:
+        ScimToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        token.refresh_from_db(fields=["revoked_at"])
+        record_event(
+            method=Method.SCIM,
+            outcome=Outcome.SUCCESS,
+            reason="scim_token_revoked",
+            detail=f"SCIM token “{token.name}” ({token.prefix}…) revoked by {revoked_by}",
+            request=request,
+        )
+    return token
