@@ -1,10 +1,45 @@
-"""Shared test factories. Every user is made through the same service the product uses."""
+"""Shared test factories. Every user is made through the same service the product uses.
+
+scripts/test runs the suite twice: on SQLite (the embedded default), then again with
+DATABASE_URL on PostgreSQL, as a deployment that outgrew one process runs it (its cache and
+rate limits in a table). The second pass leaves out what is about one database: tests marked
+`postgres` (they make their own PostgreSQL databases, and ran in the first pass), `sqlite`
+and `proxy`."""
 
 import itertools
 
 import pytest
 
 _counter = itertools.count(1)
+
+
+def _on_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _on_postgresql():
+        return
+    about_one_database = {"postgres", "sqlite", "proxy"}
+    kept, left_out = [], []
+    for item in items:
+        marks = {mark.name for mark in item.iter_markers()}
+        (left_out if marks & about_one_database else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as `parley migrate` leaves one: with the cache table, which
+    multi-process deployments keep rate limits in (parley/settings.py)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
 
 
 @pytest.fixture
