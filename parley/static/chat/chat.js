@@ -1,6 +1,6 @@
 // The chat page: send a message, read the answer as Server-Sent Events from a POST
 // (fetch + reader, so the request carries the CSRF token), Stop by aborting the fetch.
-// Streamed text is shown as plain text; the server's sanitised HTML replaces it at the end.
+// The answer shows as the server renders it (sanitised HTML, also mid-stream: render.js).
 (function () {
   "use strict";
   var root = document.getElementById("chat");
@@ -28,24 +28,7 @@
   }
   function toBottom() { scroller.scrollTop = scroller.scrollHeight; }
 
-  function addCopyButtons(scope) {
-    scope.querySelectorAll(".md pre").forEach(function (pre) {
-      if (pre.querySelector(".copy-code")) return;
-      var button = el("button", "copy-code secondary small", "Copy");
-      button.type = "button";
-      button.setAttribute("aria-label", "Copy code");
-      pre.appendChild(button);
-    });
-  }
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest(".copy-code");
-    if (!button) return;
-    var code = button.parentElement.querySelector("code");
-    navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
-      button.textContent = "Copied";
-      setTimeout(function () { button.textContent = "Copy"; }, 1500);
-    });
-  });
+  var render = window.ParleyRender;
 
   function removeRegenerate() {
     thread.querySelectorAll("[data-regenerate]").forEach(function (b) { b.remove(); });
@@ -67,7 +50,7 @@
     md.appendChild(el("span", "typing", "")).setAttribute("aria-label", "Writing");
     var meta = body.appendChild(el("div", "msg-meta"));
     thread.appendChild(article);
-    return { article: article, md: md, body: body, meta: meta, text: null };
+    return { article: article, md: md, body: body, meta: meta, live: new render.Live(md) };
   }
 
   function note(bubble, text, isError) {
@@ -161,17 +144,13 @@
           bubble.meta.insertBefore(el("span", "", data.model), bubble.meta.firstChild);
           setTitle(data.title);
         } else if (name === "token") {
-          if (bubble.text === null) {
-            bubble.md.textContent = "";
-            bubble.text = document.createTextNode("");
-            bubble.md.appendChild(bubble.text);
-          }
-          bubble.text.appendData(data.t);
+          bubble.live.token(data.t);
+        } else if (name === "html") {
+          bubble.live.render(data.h);
         } else if (name === "done" || name === "error") {
           finished = true;
           bubble.md.classList.remove("streaming");
-          bubble.md.innerHTML = data.html;  // sanitised by the server (nh3)
-          addCopyButtons(bubble.article);
+          render.show(bubble.md, data.html);
           bubble.article.setAttribute("data-status", name === "done" ? "complete" : "failed");
           if (name === "error") {
             note(bubble, data.message + (data.html ? " The partial answer is kept above." : ""), true);
@@ -250,13 +229,24 @@
     stream({ regenerate: true });
   });
 
+  // Esc stops the answer being written; Ctrl/Cmd+Shift+O starts a new chat.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && controller) {
+      event.preventDefault();
+      controller.abort();
+    } else if ((event.ctrlKey || event.metaKey) && event.shiftKey && (event.key === "O" || event.key === "o")) {
+      event.preventDefault();
+      window.location.href = root.getAttribute("data-home-url");
+    }
+  });
+
   var toggle = document.getElementById("side-toggle");
   toggle.addEventListener("click", function () {
     var open = root.classList.toggle("side-open");
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 
-  addCopyButtons(thread);
+  render.enhance(thread);
   toBottom();
   if (!conversation || !thread.querySelector(".msg")) input.focus();
 })();
