@@ -14,12 +14,14 @@ new streams does not hold up the tokens of those already answering (bench/README
 "chat_stream.py"). A client that goes away (the Stop button aborts the fetch) cancels the
 provider call; whatever arrived is saved and marked "stopped".
 
-Events: `start` {message, title, model}, `token` {t}, `html` {h}, then one of `done`
-{html, usage} or `error` {code, message, html}. `html` is the answer so far rendered by
-parley.chat.markdown, the same sanitiser as the saved answer's, so what streams is exactly
-as safe as what is kept; it follows the tokens it covers, at most every SNAPSHOT_SECONDS
-(more seldom while many answers stream: see snapshot_interval). Before the stream starts, refusals are JSON
-{code, message} with an HTTP status (401, 403, 404, 429 …).
+Events: `start` {message, user_message, title, model}, `token` {t}, `html` {h}, then one
+of `done` {html, usage} or `error` {code, message, html}. `html` is the answer so far
+rendered by parley.chat.markdown, the same sanitiser as the saved answer's, so what streams
+is exactly as safe as what is kept; it follows the tokens it covers, at most every
+SNAPSHOT_SECONDS (more seldom for long answers and while many stream: snapshot_interval).
+Before the stream starts, refusals are JSON {code, message} with an HTTP status (401, 403,
+404, 429 …). The request body is {content, model?, regenerate?, edit?}: `edit` is the id of
+the person's message that `content` replaces.
 """
 
 import asyncio
@@ -91,7 +93,9 @@ _streaming_now = 0
 def snapshot_interval(*, streaming: int, chars: int) -> float:
     """Seconds between two `html` events of an answer of `chars` characters so far while
     `streaming` answers stream."""
-    return SNAPSHOT_SECONDS * max(1.0, streaming / SNAPSHOT_BUDGET) * max(1.0, chars / SNAPSHOT_CHARS)
+    return (
+        SNAPSHOT_SECONDS * max(1.0, streaming / SNAPSHOT_BUDGET) * max(1.0, chars / SNAPSHOT_CHARS)
+    )
 
 
 class ClientGone(Exception):
@@ -214,8 +218,11 @@ def _reply_args(body: bytes, conversation: str) -> dict:
         raise BadRequest("content not a string", user_message="`content` must be a string.")
     if not isinstance(model_id, int | None) or isinstance(model_id, bool):
         raise BadRequest("model not an integer", user_message="`model` must be an integer.")
+    edit = payload.get("edit")
+    if not isinstance(edit, int | None) or isinstance(edit, bool):
+        raise BadRequest("edit not an integer", user_message="`edit` must be a message id.")
     return {"public_id": conversation, "content": content, "model_id": model_id,
-            "regenerate": payload.get("regenerate") is True}  # fmt: skip
+            "regenerate": payload.get("regenerate") is True, "edit": edit}  # fmt: skip
 
 
 def _start_gate() -> asyncio.Semaphore:
@@ -307,6 +314,7 @@ async def _relay(plan: services.ReplyPlan, answer, first, usage, receive, send) 
                 "start",
                 {
                     "message": plan.assistant_message_id,
+                    "user_message": plan.user_message_id,
                     "title": plan.title,
                     "model": plan.target.label,
                 },
