@@ -5,7 +5,9 @@ person on someone else's site."""
 import pytest
 from playwright.sync_api import expect
 
-# The integrator's site and the widget fixtures, shared with test_widget.py.
+# The integrator's site and the widget fixtures, shared with test_widget.py (fixtures are
+# found by name, so the tests' arguments "redefine" them).
+# ruff: noqa: F811
 from test_widget import (  # noqa: F401
     allow,
     blocking_browser,
