@@ -128,7 +128,7 @@ def host_page(parley, *, code="", extra_tags="", attributes=""):
         for name in EVENTS
     )
     code_attribute = f' data-external-auth-code="{code}"' if code else ""
-    return f"""<!doctype html><html><head><title>Shop</title>
+    return f"""<!doctype html><html lang="en"><head><title>Shop</title>
 <script>window.events = []; {listen}</script>
 <script defer{code_attribute}{attributes} src="{parley.url}/widget.js"></script>
 </head><body><h1>Our shop</h1>{extra_tags}</body></html>"""

@@ -188,3 +188,16 @@ def test_a_page_not_allowed_is_reported_at_once(context, parley, host, mint, all
     assert errors[0]["code"] == "origin_not_allowed"
     assert host.origin in errors[0]["message"]
     assert "Allowed embedding origins" in errors[0]["message"]
+
+
+def test_the_widget_and_its_frame_pass_the_accessibility_scan(context, parley, host, mint, allow):
+    from test_accessibility import problems
+
+    page = _open_chat(context, parley, host, mint, allow)
+    page.locator('[data-parley-launcher="0"]').click()
+    _ask(widget_frame(page), "Hello")
+    frame = page.frame(url=f"{parley.url}/widget/frame/")
+    found = problems(frame) + problems(page)
+    widget_frame(page).get_by_role("button", name="Conversations").click()
+    found += problems(frame)
+    assert found == [], "\n".join(found)

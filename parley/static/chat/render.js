@@ -24,6 +24,7 @@
       var lang = language(code);
       if (lang && window.hljs && window.hljs.getLanguage(lang)) window.hljs.highlightElement(code);
       pre.classList.add("code-block");
+      code.tabIndex = 0; // it scrolls sideways: the keyboard must reach it too
       pre.insertBefore(el("span", "code-lang", lang || "code"), code);
       var button = el("button", "copy-code secondary small", "Copy");
       button.type = "button";
