@@ -37,11 +37,15 @@ def group_label(*, updated: datetime.datetime, today: datetime.date, zone: ZoneI
 
 def grouped_conversations(*, user: User, limit: int = LIST_LIMIT) -> list[Group]:
     """The person's conversations, most recently active first, in date groups."""
+    found = list(
+        Conversation.objects.filter(user=user).only("public_id", "title", "updated_at")[:limit]
+    )
+    if not found:
+        return []  # and the time zone is not read: a new person's first page stays lean
     zone = instance_zone()
     today = timezone.now().astimezone(zone).date()
     groups: list[Group] = []
-    found = Conversation.objects.filter(user=user).only("public_id", "title", "updated_at")
-    for conversation in found[:limit]:
+    for conversation in found:
         label = group_label(updated=conversation.updated_at, today=today, zone=zone)
         if not groups or groups[-1].label != label:
             groups.append(Group(label))
