@@ -2,6 +2,10 @@
 message text, renamed and deleted from the page's script; only ever one's own."""
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +13,7 @@ from django.utils import timezone
 
 from parley.chat import sidebar
 from parley.chat.models import Conversation, Message
+from parley.tests.serving import postgres_database
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +104,21 @@ def test_another_persons_conversation_cannot_be_renamed_or_deleted(member_client
     assert member_client.post(f"/c/{theirs.public_id}/delete/", **json).status_code == 404
     theirs.refresh_from_db()
     assert theirs.title == "Theirs"
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
+def test_grouping_and_search_say_the_same_on_postgresql(tmp_path):
+    """This file's tests in a pytest of their own on PostgreSQL, whose case-insensitive
+    LIKE (UPPER … LIKE UPPER) and time zones are not SQLite's."""
+    if os.environ.get("PARLEY_SIDEBAR_ON_POSTGRES"):
+        pytest.skip("already the PostgreSQL run")
+    with postgres_database() as url:
+        env = {**os.environ, "DATABASE_URL": url, "PARLEY_DATA_DIR": str(tmp_path),
+               "PARLEY_SIDEBAR_ON_POSTGRES": "1"}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
+            env=env, capture_output=True, text=True, cwd=Path(__file__).parents[3],
+        )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "passed" in result.stdout and "failed" not in result.stdout
