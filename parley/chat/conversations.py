@@ -7,17 +7,14 @@ from parley.errors import ValidationFailed
 
 from .catalogue import resolve_model
 from .errors import ConversationNotFound
-from .models import Conversation
+from .models import Conversation, Message, Role
 
 DEFAULT_TITLE = "New conversation"
 MAX_TITLE_CHARS = 200
 
 
-def list_conversations(*, user: User, query: str = "", limit: int = 200):
+def list_conversations(*, user: User, limit: int = 200):
     conversations = Conversation.objects.filter(user=user)
-    query = query.strip()
-    if query:
-        conversations = conversations.filter(title__icontains=query)
     return conversations.only("public_id", "title", "updated_at")[:limit]
 
 
@@ -51,4 +48,25 @@ def delete_conversation(*, user: User, public_id: str) -> None:
 
 
 def conversation_messages(*, conversation: Conversation):
-    return conversation.messages.all()
+    """The messages shown, oldest first (not those an edit or a regenerate replaced)."""
+    return conversation.messages.filter(superseded=False)
+
+
+def conversation_thread(*, conversation: Conversation) -> list[Message]:
+    """The messages shown, oldest first; each answer with `.versions`: every answer given to
+    the same message (regenerated ones included), oldest first, itself the last."""
+    answers: dict[int | None, list[Message]] = {}
+    shown: list[tuple[Message, int | None]] = []
+    asked = None  # the person's message the next answers reply to
+    for message in conversation.messages.all():
+        if message.role == Role.USER:
+            asked = message.pk
+        else:
+            answers.setdefault(asked, []).append(message)
+        if not message.superseded:
+            shown.append((message, asked))
+    for message, asked in shown:
+        if message.role == Role.ASSISTANT:
+            versions = [m for m in answers[asked] if m.superseded or m is message]
+            message.versions = versions[: versions.index(message) + 1]
+    return [message for message, _ in shown]

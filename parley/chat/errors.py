@@ -78,3 +78,9 @@ class ProviderRateLimited(ProviderError):
 class ProviderStreamCut(ProviderError):
     code = "provider_stream_cut"
     user_message = "The answer was cut off by the model's provider. Try regenerating it."
+
+
+class EditNotAllowed(ParleyError):
+    code = "edit_not_allowed"
+    status = 409
+    user_message = "That message can no longer be edited. Reload the page and try again."

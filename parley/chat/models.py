@@ -147,6 +147,9 @@ class Message(models.Model):
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     tokens_estimated = models.BooleanField(default=False)
+    # Replaced by a regenerated answer or an edited message: kept, and browsable beside its
+    # replacement, but no longer part of the conversation the model is sent.
+    superseded = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -46,7 +46,7 @@ _CONTEXT_SQL = f"""
 
 _RECENT_SQL = f"""
     SELECT id, role, content FROM {_table(Message)}
-    WHERE conversation_id = %s ORDER BY id DESC LIMIT %s
+    WHERE conversation_id = %s AND superseded = %s ORDER BY id DESC LIMIT %s
 """  # noqa: S608
 
 
@@ -97,7 +97,8 @@ def reply_context(*, user, public_id: str) -> ReplyContext | None:
 
 
 def recent_messages(*, conversation_id: int, count: int) -> list[tuple[int, str, str]]:
-    """The conversation's last `count` messages as (id, role, content), newest first."""
+    """The conversation's last `count` messages as (id, role, content), newest first,
+    leaving out those an edit or a regenerated answer replaced."""
     with connection.cursor() as cursor:
-        cursor.execute(_RECENT_SQL, [conversation_id, count])
+        cursor.execute(_RECENT_SQL, [conversation_id, False, count])
         return cursor.fetchall()

@@ -15,7 +15,7 @@ from parley.errors import ValidationFailed
 from . import limits, markdown, reads
 from .catalogue import model_target, resolve_model
 from .conversations import DEFAULT_TITLE
-from .errors import ConversationNotFound, ModelNotAllowed, ProviderError
+from .errors import ConversationNotFound, EditNotAllowed, ModelNotAllowed, ProviderError
 from .limits import Limits
 from .models import ChatModel, Conversation, Message, MessageStatus, Role
 from .providers import ModelTarget, Usage, estimate_tokens
@@ -54,7 +54,8 @@ class ReplyRequest:
     regenerate: bool
     history: list[dict]  # what the model is sent, this message included
     title: str
-    drop_message_id: int | None = None  # regenerate: the answer it replaces
+    replaces_answer_id: int | None = None  # regenerate: the answer it replaces (kept)
+    edits_message_id: int | None = None  # edit: the message replaced, with all after it
 
 
 def _title_from(content: str) -> str:
@@ -69,9 +70,15 @@ def prepare_reply(
     content: str | None,
     model_id: int | None = None,
     regenerate: bool = False,
+    edit: int | None = None,
 ) -> ReplyRequest:
     """Check the message, ownership, model and limits, and read what the model will be sent
-    (reads only: the stream starts the model's request while commit_reply writes)."""
+    (reads only: the stream starts the model's request while commit_reply writes).
+
+    `regenerate` asks for another answer to the last message; `edit` (a message id of the
+    person's) sends `content` in place of that message, and what followed it is set aside."""
+    if regenerate and edit is not None:
+        raise ValidationFailed("regenerate and edit", user_message="Edit or regenerate, not both.")
     if not regenerate:
         content = (content or "").strip()
         if not content:
@@ -97,13 +104,16 @@ def prepare_reply(
         refused = limits.refusal(user=user, limits=applying, used=used, zone=zone, adding=1)
         if refused is not None:
             raise refused
-    recent = reads.recent_messages(conversation_id=conversation.pk, count=HISTORY_MESSAGES + 1)
-    drop_message_id = None
+    if edit is not None:
+        recent = _before_edit(conversation=conversation, message_id=edit)
+    else:
+        recent = reads.recent_messages(conversation_id=conversation.pk, count=HISTORY_MESSAGES + 1)
+    replaces_answer_id = None
     if regenerate:
         if not recent:
             raise ValidationFailed("nothing to regenerate", user_message="Nothing to redo.")
         if recent[0][1] == Role.ASSISTANT:
-            drop_message_id = recent.pop(0)[0]
+            replaces_answer_id = recent.pop(0)[0]
     history = [{"role": role, "content": text} for _, role, text in reversed(recent) if text]
     title = conversation.title
     if not regenerate:
@@ -121,19 +131,38 @@ def prepare_reply(
         regenerate=regenerate,
         history=history[-HISTORY_MESSAGES:],
         title=title,
-        drop_message_id=drop_message_id,
+        replaces_answer_id=replaces_answer_id,
+        edits_message_id=edit,
+    )
+
+
+def _before_edit(*, conversation: Conversation, message_id: int) -> list[tuple[int, str, str]]:
+    """The messages before the person's message `message_id`, newest first, as
+    reads.recent_messages gives them; EditNotAllowed unless it is theirs and still shown."""
+    if not Message.objects.filter(
+        pk=message_id, conversation=conversation, role=Role.USER, superseded=False
+    ).exists():
+        raise EditNotAllowed(f"message {message_id} not editable in {conversation.public_id}")
+    return list(
+        Message.objects.filter(conversation=conversation, superseded=False, pk__lt=message_id)
+        .order_by("-pk")
+        .values_list("pk", "role", "content")[:HISTORY_MESSAGES]
     )
 
 
 def commit_reply(*, request: ReplyRequest) -> ReplyPlan:
-    """Count the message against the limit; save the person's message (or drop the answer
-    to regenerate) and an empty assistant message that the stream fills in. One short
+    """Count the message against the limit; save the person's message (or set aside the
+    answer to regenerate) and an empty assistant message that the stream fills in. One short
     write transaction."""
     user, conversation, model = request.user, request.conversation, request.model
     user_message_id = None
     with transaction.atomic():
-        if request.drop_message_id is not None:
-            Message.objects.filter(pk=request.drop_message_id).delete()
+        if request.replaces_answer_id is not None:
+            Message.objects.filter(pk=request.replaces_answer_id).update(superseded=True)
+        if request.edits_message_id is not None:
+            Message.objects.filter(
+                conversation=conversation, pk__gte=request.edits_message_id, superseded=False
+            ).update(superseded=True)
         count_message(user=user, applying=request.limits, zone=request.zone)
         assistant = Message(
             conversation=conversation,
@@ -173,11 +202,17 @@ def start_reply(
     content: str | None,
     model_id: int | None = None,
     regenerate: bool = False,
+    edit: int | None = None,
 ) -> ReplyPlan:
-    """Check ownership, model and limit; save the person's message (or drop the answer to
-    regenerate) and an empty assistant message that the stream fills in."""
+    """Check ownership, model and limit; save the person's message (or set aside the answer
+    to regenerate) and an empty assistant message that the stream fills in."""
     request = prepare_reply(
-        user=user, public_id=public_id, content=content, model_id=model_id, regenerate=regenerate
+        user=user,
+        public_id=public_id,
+        content=content,
+        model_id=model_id,
+        regenerate=regenerate,
+        edit=edit,
     )
     return commit_reply(request=request)
 

@@ -14,9 +14,14 @@ new streams does not hold up the tokens of those already answering (bench/README
 "chat_stream.py"). A client that goes away (the Stop button aborts the fetch) cancels the
 provider call; whatever arrived is saved and marked "stopped".
 
-Events: `start` {message, title, model}, `token` {t}, then one of `done` {html, usage} or
-`error` {code, message, html}. Before the stream starts, refusals are JSON
-{code, message} with an HTTP status (401, 403, 404, 429 …).
+Events: `start` {message, user_message, title, model}, `token` {t}, `html` {h}, then one
+of `done` {html, usage} or `error` {code, message, html}. `html` is the answer so far
+rendered by parley.chat.markdown, the same sanitiser as the saved answer's, so what streams
+is exactly as safe as what is kept; it follows the tokens it covers, at most every
+SNAPSHOT_SECONDS (more seldom for long answers and while many stream: snapshot_interval).
+Before the stream starts, refusals are JSON {code, message} with an HTTP status (401, 403,
+404, 429 …). The request body is {content, model?, regenerate?, edit?}: `edit` is the id of
+the person's message that `content` replaces.
 """
 
 import asyncio
@@ -37,6 +42,7 @@ from parley.accounts import tokens
 from parley.errors import AuthError, ParleyError
 from parley.web.json_body import parse_json_body
 
+from . import markdown
 from . import replies as services
 from .errors import BadRequest, ProviderError
 from .models import MessageStatus
@@ -72,6 +78,24 @@ db_write_executor = ThreadPoolExecutor(
 # tokens come sooner too (bench/README.md, "chat_stream.py").
 STARTING_AT_ONCE = 4
 _start_gates: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}  # one per event loop
+
+
+# Rendering the answer so far costs about 0.7 ms per kB of markdown, on the event loop. The
+# first batch is rendered at once (a quick first paint); after that, at most every
+# SNAPSHOT_SECONDS, stretched for long answers and while more than SNAPSHOT_BUDGET answers
+# stream, so that rendering stays a small share of the loop however busy it is.
+SNAPSHOT_SECONDS = 0.15
+SNAPSHOT_BUDGET = 10
+SNAPSHOT_CHARS = 4000
+_streaming_now = 0
+
+
+def snapshot_interval(*, streaming: int, chars: int) -> float:
+    """Seconds between two `html` events of an answer of `chars` characters so far while
+    `streaming` answers stream."""
+    return (
+        SNAPSHOT_SECONDS * max(1.0, streaming / SNAPSHOT_BUDGET) * max(1.0, chars / SNAPSHOT_CHARS)
+    )
 
 
 class ClientGone(Exception):
@@ -194,8 +218,11 @@ def _reply_args(body: bytes, conversation: str) -> dict:
         raise BadRequest("content not a string", user_message="`content` must be a string.")
     if not isinstance(model_id, int | None) or isinstance(model_id, bool):
         raise BadRequest("model not an integer", user_message="`model` must be an integer.")
+    edit = payload.get("edit")
+    if not isinstance(edit, int | None) or isinstance(edit, bool):
+        raise BadRequest("edit not an integer", user_message="`edit` must be a message id.")
     return {"public_id": conversation, "content": content, "model_id": model_id,
-            "regenerate": payload.get("regenerate") is True}  # fmt: skip
+            "regenerate": payload.get("regenerate") is True, "edit": edit}  # fmt: skip
 
 
 def _start_gate() -> asyncio.Semaphore:
@@ -269,6 +296,7 @@ async def _relay(plan: services.ReplyPlan, answer, first, usage, receive, send) 
     """Send the answer as it arrives; `first` is the task already fetching its first batch
     of `answer`."""
     pieces: list[str] = []
+    global _streaming_now
 
     async def emit(data: bytes) -> None:
         try:
@@ -286,18 +314,29 @@ async def _relay(plan: services.ReplyPlan, answer, first, usage, receive, send) 
                 "start",
                 {
                     "message": plan.assistant_message_id,
+                    "user_message": plan.user_message_id,
                     "title": plan.title,
                     "model": plan.target.label,
                 },
             )
         )
         batch = await first
+        loop = asyncio.get_running_loop()
+        next_snapshot = 0.0
         while batch is not None:
             pieces.extend(batch)
             # Deltas that arrived together leave together: one send, one event each.
-            await emit(b"".join([_event("token", {"t": piece}) for piece in batch]))
+            events = [_event("token", {"t": piece}) for piece in batch]
+            if loop.time() >= next_snapshot:
+                text = "".join(pieces)
+                events.append(_event("html", {"h": markdown.render(text)}))
+                next_snapshot = loop.time() + snapshot_interval(
+                    streaming=_streaming_now, chars=len(text)
+                )
+            await emit(b"".join(events))
             batch = await anext(answer, None)
 
+    _streaming_now += 1
     generation = asyncio.ensure_future(generate())
     watcher = asyncio.ensure_future(_wait_for_disconnect(receive))
     error: ProviderError | None = None
@@ -317,6 +356,7 @@ async def _relay(plan: services.ReplyPlan, answer, first, usage, receive, send) 
             log.warning("chat provider failed: %s (%s)", failure.code, failure.reason)
             error, status = failure, MessageStatus.FAILED
     finally:
+        _streaming_now -= 1
         watcher.cancel()
         if not generation.done():  # the handler itself was cancelled (server shutdown)
             generation.cancel()

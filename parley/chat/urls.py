@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("chat/new/", views.new_conversation, name="chat_new"),
+    path("chat/search/", views.search, name="chat_search"),
     path("c/<str:public_id>/", views.conversation, name="chat_conversation"),
     path("c/<str:public_id>/rename/", views.rename, name="chat_rename"),
     path("c/<str:public_id>/delete/", views.delete, name="chat_delete"),

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parley.errors import ParleyError
 
-from . import catalogue, conversations
+from . import catalogue, conversations, sidebar
 from .errors import ConversationNotFound, NoModelAvailable
 
 
 def _page(request, *, conversation=None, title: str):
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()[: sidebar.MAX_QUERY_CHARS]
     models = catalogue.available_models(user=request.user)
     selected = conversation.model_id if conversation and conversation.model_id else None
     if selected is None or not any(m.pk == selected for m in models):
@@ -27,11 +27,18 @@ def _page(request, *, conversation=None, title: str):
             "title": title,
             "conversation": conversation,
             "chat_messages": (
-                conversations.conversation_messages(conversation=conversation)
-                if conversation
-                else []
+                conversations.conversation_thread(conversation=conversation) if conversation else []
             ),
-            "conversations": conversations.list_conversations(user=request.user, query=query),
+            "groups": (
+                [
+                    sidebar.Group(
+                        "Search results",
+                        sidebar.search_conversations(user=request.user, query=query),
+                    )
+                ]
+                if query
+                else sidebar.grouped_conversations(user=request.user)
+            ),
             "query": query,
             "models": models,
             "selected_model": selected,
@@ -56,6 +63,33 @@ def conversation(request, public_id):
     return _page(request, conversation=found, title=found.title)
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("accept") == "application/json"
+
+
+def _json_error(error: ParleyError) -> JsonResponse:
+    return JsonResponse({"code": error.code, "message": error.user_message}, status=error.status)
+
+
+@require_GET
+@login_required
+def search(request):
+    """Conversations whose title or messages contain `q`, for the sidebar as one types."""
+    found = sidebar.search_conversations(user=request.user, query=request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": c.public_id,
+                    "title": c.title,
+                    "url": reverse("chat_conversation", args=[c.public_id]),
+                }
+                for c in found
+            ]
+        }
+    )
+
+
 def _model_id(request) -> int | None:
     value = request.POST.get("model", "")
     return int(value) if value.isdigit() else None
@@ -68,14 +102,12 @@ def new_conversation(request):
     try:
         created = conversations.create_conversation(user=request.user, model_id=_model_id(request))
     except ParleyError as error:
-        if request.headers.get("accept") == "application/json":
-            return JsonResponse(
-                {"code": error.code, "message": error.user_message}, status=error.status
-            )
+        if _wants_json(request):
+            return _json_error(error)
         messages.error(request, error.user_message)
         return redirect("home")
     url = reverse("chat_conversation", args=[created.public_id])
-    if request.headers.get("accept") == "application/json":
+    if _wants_json(request):
         return JsonResponse({"id": created.public_id, "url": url, "title": created.title})
     return redirect(url)
 
@@ -83,14 +115,20 @@ def new_conversation(request):
 @require_POST
 @login_required
 def rename(request, public_id):
+    """A new title: JSON {id, title} for the page's script, a redirect for a form."""
     try:
-        conversations.rename_conversation(
+        renamed = conversations.rename_conversation(
             user=request.user, public_id=public_id, title=request.POST.get("title", "")
         )
     except ConversationNotFound:
         raise Http404("no such conversation") from None
     except ParleyError as error:
+        if _wants_json(request):
+            return _json_error(error)
         messages.error(request, error.user_message)
+        return redirect("chat_conversation", public_id=public_id)
+    if _wants_json(request):
+        return JsonResponse({"id": renamed.public_id, "title": renamed.title})
     return redirect("chat_conversation", public_id=public_id)
 
 
@@ -101,5 +139,7 @@ def delete(request, public_id):
         conversations.delete_conversation(user=request.user, public_id=public_id)
     except ConversationNotFound:
         raise Http404("no such conversation") from None
+    if _wants_json(request):
+        return JsonResponse({"id": public_id, "deleted": True})
     messages.success(request, "Conversation deleted.")
     return redirect("home")

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from parley.accounts.validation import clean_email, clean_metadata, clean_public_id
+from parley.accounts.validation import clean_email, clean_metadata, clean_name, clean_public_id
 from parley.errors import ValidationFailed, shown
 from parley.strict_json import json_type
 
@@ -18,6 +18,7 @@ class Upsert:
     user_id: str
     email: str | None
     metadata: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # user.name, the display name; None when the claim is absent
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,14 @@ def _upsert(user: Any) -> Upsert:
     user_id = _id_text(user["id"], claim="user.id")
     # null or "" means "no email" (a Node integrator's user.email may well be null).
     email = _email(user.get("email"), claim="user.email")
+    # `name` also stays in the metadata, where integrators have always found it.
     metadata = {key: value for key, value in user.items() if key not in ("id", "email")}
     try:
         metadata = clean_metadata(metadata, field="user metadata")
+        name = clean_name(user["name"], field="user.name") if "name" in user else None
     except ValidationFailed as refused:
         raise InvalidClaims(refused.reason) from None
-    return Upsert(user_id=user_id, email=email, metadata=metadata)
+    return Upsert(user_id=user_id, email=email, metadata=metadata, name=name)
 
 
 def _public_id(value: Any) -> str:

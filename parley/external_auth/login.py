@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass
 
 from django.contrib.auth import logout
+from django.contrib.auth.models import update_last_login
 from django.db import transaction
 
 from parley.accounts import tokens
@@ -137,6 +138,10 @@ def log_in_with_code(
                     notes.append(f"switched from user {current.public_id}")
                 log_user_in(request, user=user, method=LoginMethod.JWT)
                 request.session.set_expiry(session_seconds)
+            else:
+                # A login without a session (the widget frame, the API) is a login all the
+                # same: the admin panel's "last login" must not stay "Never".
+                update_last_login(None, user)
             event = _record(request, verified, Outcome.SUCCESS, "ok", user.public_id, notes)
             if start_session and session_response is not None:
                 write_session_now(request, session_response)  # last: nothing can fail after

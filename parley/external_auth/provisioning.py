@@ -105,6 +105,8 @@ def provision_user(*, identity, rules: Rules) -> Provisioned:
             created_via=CreatedVia.JWT,
             metadata=identity.metadata,
         )
+        if identity.name:
+            accounts.set_name(user=user, name=identity.name)
     return Provisioned(user=user, created=True)
 
 
@@ -159,7 +161,9 @@ def _link(holder: User, identity: Upsert) -> Provisioned:
     previous_id = holder.public_id
     holder.public_id = identity.user_id
     holder.metadata = identity.metadata
-    holder.save(update_fields=["public_id", "metadata"])
+    if identity.name is not None:
+        holder.name = identity.name
+    holder.save(update_fields=["public_id", "metadata", "name"])
     JwtLink.objects.create(user=holder)
     return Provisioned(user=holder, linked=True, note=f"linked by email; id was {previous_id!r}")
 
@@ -171,6 +175,8 @@ def _refresh(user: User, identity) -> Provisioned:
     if identity.metadata != user.metadata:
         user.metadata = identity.metadata
         user.save(update_fields=["metadata"])
+    if identity.name is not None and identity.name != user.name:
+        accounts.set_name(user=user, name=identity.name)
     # claims.parse_identity cleaned the email with accounts' clean_email already.
     if identity.email and identity.email != user.email:
         try:

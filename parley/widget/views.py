@@ -21,7 +21,15 @@ from parley.web.json_body import request_json
 
 from . import services
 
-SCRIPT = (Path(__file__).parent / "static" / "widget" / "widget.js").read_bytes()
+
+def _served(source: bytes) -> bytes:
+    """widget.js as sent to every visitor of every embedding site: without its comment lines
+    and indentation (the file stays readable; what loads on a customer's page stays small)."""
+    lines = (line.strip() for line in source.decode().splitlines())
+    return ("\n".join(line for line in lines if line and not line.startswith("//")) + "\n").encode()
+
+
+SCRIPT = _served((Path(__file__).parent / "static" / "widget" / "widget.js").read_bytes())
 SCRIPT_ETAG = '"' + hashlib.sha256(SCRIPT).hexdigest()[:20] + '"'
 MAX_LOGIN_BODY = 16 * 1024
 
@@ -99,7 +107,11 @@ def login(request):
         {
             "token": done.secret,
             "expires_at": done.token.expires_at.isoformat(),
-            "user": {"id": done.user.public_id, "email": done.user.email or ""},
+            "user": {
+                "id": done.user.public_id,
+                "email": done.user.email or "",
+                "name": done.user.name,
+            },
             "reference": done.reference,
         }
     )
@@ -154,7 +166,13 @@ def messages(request, public_id: str):
             "id": conversation.public_id,
             "title": conversation.title,
             "messages": [
-                {"role": m.role, "content": m.content, "html": m.html}
+                {
+                    "id": m.pk,
+                    "role": m.role,
+                    "content": m.content,
+                    "html": m.html,
+                    "status": m.status,
+                }
                 for m in chat.conversation_messages(conversation=conversation)
             ],
         }

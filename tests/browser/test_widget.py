@@ -128,7 +128,7 @@ def host_page(parley, *, code="", extra_tags="", attributes=""):
         for name in EVENTS
     )
     code_attribute = f' data-external-auth-code="{code}"' if code else ""
-    return f"""<!doctype html><html><head><title>Shop</title>
+    return f"""<!doctype html><html lang="en"><head><title>Shop</title>
 <script>window.events = []; {listen}</script>
 <script defer{code_attribute}{attributes} src="{parley.url}/widget.js"></script>
 </head><body><h1>Our shop</h1>{extra_tags}</body></html>"""
@@ -184,7 +184,7 @@ def test_a_person_chats_as_the_jwt_user_on_another_site(
     page.goto(host.origin + "/")
     assert code not in page.locator('iframe[data-parley-frame="0"]').get_attribute("src")
     logins = wait_for_event(page, "login")
-    assert logins[0]["user"] == {"id": "shop-42", "email": "kim@example.com"}
+    assert logins[0]["user"] == {"id": "shop-42", "email": "kim@example.com", "name": ""}
     assert events_named(page, "ready")
 
     page.get_by_role("button", name="Open Shop help").click()
@@ -303,14 +303,14 @@ def test_a_site_that_is_not_allowed_cannot_embed_the_frame(context, parley, host
     page.on("console", lambda m: "frame-ancestors" in m.text and refusals.append(m.text))
     page.goto(host.origin + "/")
     errors = wait_for_event(page, "error")
-    assert errors[0]["code"] == "frame_unavailable"
+    assert errors[0]["code"] == "origin_not_allowed"
     assert refusals, "Chromium reports the frame-ancestors refusal"
     assert not events_named(page, "ready")
     assert not User.objects.filter(public_id="nope").exists()
     page.evaluate("Parley.open()")
-    expect(page.locator("[data-parley-notice]")).to_have_text(
-        "The chat could not be loaded on this site."
-    )
+    notice = page.locator("[data-parley-notice]")
+    expect(notice).to_contain_text(f"This site ({host.origin}) is not allowed")
+    expect(notice).to_contain_text("Admin panel → Widget → Allowed embedding origins")
 
 
 def test_messages_from_other_origins_or_frames_are_ignored(context, parley, host, mint, allow):

@@ -56,7 +56,7 @@ def test_search_by_title(member_client):
     html = member_client.get("/?q=lisbon").content.decode()
     assert "Trip to Lisbon" in html and "Tax return" not in html
     html = member_client.get("/?q=nothing-like-it").content.decode()
-    assert "No conversation titles match" in html
+    assert "No conversation matches" in html
 
 
 def test_rename_and_delete(member_client):

@@ -1,6 +1,8 @@
 """No script from a model or a person ever runs: markdown is rendered without raw HTML and
 sanitised; a person's own text is escaped."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from parley.chat import markdown
@@ -65,3 +67,49 @@ def test_table_alignment_comes_as_a_class_since_the_csp_allows_no_style_attribut
     assert '<td class="align-center">2</td>' in html
     assert '<td class="align-right">3</td>' in html
     assert "<td>4</td>" in html
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    found = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: found.append((tag, attrs))
+    parser.feed(html)
+    return found
+
+
+STREAM_ATTACKS = [
+    *ATTACKS,
+    "<svg onload=alert(3)>",
+    "[a](javascript:alert(4))",
+    '<a href="javascript:alert(5)">x</a>',
+    "`</code><script>alert(6)</script>`",
+    "```\n</code></pre><img src=x onerror=alert(7)>\n```",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("attack", STREAM_ATTACKS)
+def test_every_rendering_sent_while_an_answer_streams_is_sanitised(chatter, monkeypatch, attack):
+    from parley.chat import demo, stream
+
+    monkeypatch.setattr(stream, "SNAPSHOT_SECONDS", 0)  # a rendering after every word
+    monkeypatch.setattr(demo, "answer_for", lambda prompt: f"Look: {attack} **done**")
+    person = chatter()
+    conversation = person.new()
+    _, events = person.send(conversation, "hi")
+    renderings = [data["h"] for name, data in events if name == "html"]
+    assert len(renderings) >= 3
+    assert renderings[-1] == events[-1][1]["html"]  # the last rendering is the saved one
+    for html in renderings:
+        for tag, attributes in _tags(html):
+            assert tag in markdown._TAGS
+            for name, value in attributes:
+                assert not name.startswith("on") and name != "style"
+                assert not (value or "").strip().lower().startswith("javascript:")
+
+
+def test_the_streamed_rendering_goes_through_the_same_sanitiser(monkeypatch):
+    from parley.chat import stream
+
+    assert stream.markdown.render is markdown.render

@@ -16,7 +16,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
 
 
 def _answer(conversation):
-    return Message.objects.get(conversation__public_id=conversation, role="assistant")
+    """The answer shown (a regenerated one replaces, and keeps, the one before)."""
+    return Message.objects.get(
+        conversation__public_id=conversation, role="assistant", superseded=False
+    )
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,7 @@ def test_the_model_receives_the_conversation_so_far(chatter, provider_model, fak
     assert sent["headers"]["authorization"] == "Bearer sk-test-abcdef123456"
 
 
-def test_regenerate_replaces_the_last_answer(chatter, provider_model):
+def test_regenerate_replaces_the_last_answer_and_keeps_the_old_one(chatter, provider_model):
     person = chatter()
     conversation = person.new(provider_model("normal"))
     person.send(conversation, "Hi")
@@ -79,8 +79,10 @@ def test_regenerate_replaces_the_last_answer(chatter, provider_model):
     status, events = person.send(conversation, regenerate=True)
 
     assert status == 200 and events[-1][0] == "done"
-    answers = Message.objects.filter(role="assistant")
-    assert answers.count() == 1 and answers.get().pk != first.pk
+    first.refresh_from_db()
+    assert first.superseded  # kept, to browse back to
+    current = Message.objects.get(role="assistant", superseded=False)
+    assert current.pk != first.pk
     assert Message.objects.filter(role="user").count() == 1
     assert DailyUsage.objects.get().messages == 2  # a regeneration asks the model again
 

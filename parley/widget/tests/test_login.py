@@ -18,17 +18,26 @@ def widget_login(client, code):
 
 
 def test_a_valid_code_gives_the_frame_a_bearer_token_and_no_session(client, mint):
-    response = widget_login(client, mint({"user": {"id": "w-1", "email": "w@example.com"}}))
+    payload = {"user": {"id": "w-1", "email": "w@example.com", "name": "Wim"}}
+    response = widget_login(client, mint(payload))
     assert response.status_code == 200, response.content
     assert "no-store" in response["Cache-Control"]
     body = response.json()
     assert body["token"].startswith("pu_sess_")
-    assert body["user"] == {"id": "w-1", "email": "w@example.com"}
+    assert body["user"] == {"id": "w-1", "email": "w@example.com", "name": "Wim"}
     event = AuthEvent.objects.get(reference=body["reference"])
     assert (event.outcome, event.reason, event.public_user_id) == (Outcome.SUCCESS, "ok", "w-1")
     assert User.objects.get(public_id="w-1").created_via == "jwt"
     assert "_auth_user_id" not in client.session
     assert "parley_session" not in response.cookies
+
+
+def test_a_widget_login_is_the_persons_last_login(client, mint, make_user):
+    person = make_user(public_id="w-2")
+    assert person.last_login is None  # shown as "Never" in the admin panel
+    widget_login(client, mint({"user": {"id": "w-2"}}))
+    person.refresh_from_db()
+    assert person.last_login is not None
 
 
 @pytest.mark.parametrize(
