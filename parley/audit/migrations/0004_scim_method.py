@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_sso_method'),
+        ("audit", "0003_sso_method"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='authevent',
-            name='method',
-            field=models.CharField(choices=[('email', 'Email code'), ('jwt', 'JWT'), ('link', 'Login link'), ('api', 'API'), ('sso', 'Single sign-on'), ('admin', 'Admin change'), ('scim', 'SCIM provisioning')], max_length=16),
+            model_name="authevent",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("email", "Email code"),
+                    ("jwt", "JWT"),
+                    ("link", "Login link"),
+                    ("api", "API"),
+                    ("sso", "Single sign-on"),
+                    ("admin", "Admin change"),
+                    ("scim", "SCIM provisioning"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
