@@ -96,6 +96,9 @@ def test_admin_pages(page, live_server, admin_user, login_as, make_user, make_gr
         "/admin/audit/",
         "/admin/api-keys/",
         "/admin/widget/",
+        "/admin/authentication/sso/",
+        "/admin/authentication/sso/add/",
+        "/admin/provisioning/",
         "/account/",
     ]
     found = []
