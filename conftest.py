@@ -7,6 +7,16 @@ import pytest
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_branding():
+    """Branding is cached across requests (parley.branding.selectors); a test's database
+    rolls back, so its cached branding must go too, or the next test would see it."""
+    yield
+    from parley.branding.services import forget_cached_branding
+
+    forget_cached_branding()
+
+
 @pytest.fixture
 def make_user(db):
     from parley.accounts import services

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "parley.accounts",
     "parley.groups",
+    "parley.branding",
     "parley.audit",
     "parley.external_auth",
     "parley.adminpanel",
@@ -147,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parley.web.context_processors.site",
+                "parley.branding.context_processors.branding",  # name, logo, accent
             ],
         },
     },
@@ -255,7 +257,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Parley] "
+# The subject prefix and the sender name come from Admin → Branding (parley.accounts.adapter).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -266,6 +268,7 @@ ACCOUNT_RATE_LIMITS = {
 
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(environ.Env.email_url_config(EMAIL_URL))
+# Its address is the sender of every mail; the name shown is Admin → Branding's sender name.
 DEFAULT_FROM_EMAIL = env.str("PARLEY_FROM_EMAIL", default="Parley <parley@localhost>")
 
 LANGUAGE_CODE = "en-us"

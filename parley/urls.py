@@ -1,6 +1,5 @@
 from django.http import Http404
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
 from parley.api.urls import urls as api_urls
 
@@ -15,13 +14,13 @@ urlpatterns = [
     # one-email-per-user rule there).
     re_path(r"^accounts/(email|password|reauthenticate)/", not_offered),
     path("", include("parley.chat.urls")),
+    path("", include("parley.branding.urls")),  # logo, accent stylesheet, favicon.ico
     path("", include("parley.widget.urls")),
     path("", include("parley.accounts.urls")),
     path("", include("parley.external_auth.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", include("parley.adminpanel.urls")),
     path("api/v1/", api_urls),
-    path("favicon.ico", RedirectView.as_view(url="/static/parley/favicon.svg", permanent=True)),
 ]
 
 handler400 = "parley.web.errors.bad_request"

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
+from parley.branding.selectors import current_brand
 from parley.errors import (
     AwaitingApproval,
     EmailLoginDisabled,
@@ -121,9 +122,16 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
         request._parley_email_login = True
         super().login(request, user)
 
+    def format_email_subject(self, subject: str) -> str:
+        return current_brand().subject_prefix + subject
+
+    def get_from_email(self) -> str:
+        return current_brand().from_email
+
     def send_mail(self, template_prefix, email, context):
         context = {
             **context,
+            "site_name": current_brand().name,
             "login_code_minutes": app_settings.LOGIN_BY_CODE_TIMEOUT // 60,
             "verification_code_minutes": app_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT // 60,
         }

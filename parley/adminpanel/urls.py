@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from . import (
     views,
     views_apikeys,
+    views_branding,
     views_groups,
     views_jwt,
     views_models,
@@ -81,4 +82,5 @@ urlpatterns = [
     path("api-keys/", views_apikeys.api_keys, name="apikeys"),
     path("api-keys/<int:key_id>/revoke/", views_apikeys.api_key_revoke, name="apikey_revoke"),
     path("widget/", views_widget.widget, name="widget"),
+    path("branding/", views_branding.branding, name="branding"),
 ]

@@ -13,6 +13,7 @@ ALL = {
     "manage_groups",
     "manage_models",
     "manage_settings",
+    "manage_branding",
     "manage_jwt_secrets",
     "manage_jwt_trust",
     "manage_roles",
@@ -84,6 +85,8 @@ ROUTES = [
     ("apikey_revoke", "post", "manage_api_keys"),
     ("widget", "get", "manage_settings"),
     ("widget", "post", "manage_settings"),
+    ("branding", "get", "manage_branding"),
+    ("branding", "post", "manage_branding"),
 ]
 ID_ARGUMENTS = {"key_id": 999, "provider_id": 999, "model_id": 999, "group_id": 999}
 

@@ -92,7 +92,7 @@
   function setTitle(title) {
     if (!title) return;
     document.getElementById("chat-title").textContent = title;
-    document.title = title + " · Parley";
+    document.title = title + " · " + document.querySelector('meta[name="application-name"]').content;
     var link = document.querySelector('#convo-list a[data-id="' + conversation + '"]');
     var list = document.getElementById("convo-list");
     if (!link) {
