@@ -30,7 +30,25 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env.bool("PARLEY_DEBUG", default=False)
-PUBLIC_URL = env.str("PARLEY_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where `parley serve` writes the address links should use (parley/cli/serve.py), so that
+# `parley createadmin` and `parley jwt mint --link`, run beside it without PARLEY_PUBLIC_URL,
+# print links to the port it really serves on.
+SERVED_URL_FILE = DATA_DIR / "served_url"
+
+
+def _public_url() -> str:
+    """PARLEY_PUBLIC_URL; else where `parley serve` last served this data dir; else port 8000."""
+    configured = env.str("PARLEY_PUBLIC_URL", default="")
+    if configured:
+        return configured
+    try:
+        served = SERVED_URL_FILE.read_text().strip()
+    except OSError:
+        served = ""
+    return served or "http://127.0.0.1:8000"
+
+
+PUBLIC_URL = _public_url().rstrip("/")
 _PUBLIC = urlsplit(PUBLIC_URL)
 if _PUBLIC.scheme not in ("http", "https") or not _PUBLIC.hostname:
     raise ImproperlyConfigured(
