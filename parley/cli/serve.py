@@ -44,7 +44,8 @@ def _share_metrics_between(workers: int):
 
 def link_url(*, host: str, port: int) -> str:
     """The address a link on this machine opens: a listen-all host is reached on loopback."""
-    host = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}.get(host, host)
+    listen_all = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104
+    host = listen_all.get(host, host)
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"http://{host}:{port}"
