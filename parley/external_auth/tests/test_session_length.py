@@ -32,9 +32,8 @@ def test_a_fixed_session_lasts_its_length_whatever_the_codes_exp(client, mint):
 def test_a_fixed_session_applies_to_the_api_and_widget_token_too(client, mint):
     services.update_policy(session_length="fixed", session_max_age_seconds=14 * 86400)
     code = mint({"user": {"id": "u-2"}}, expires_in=30)
-    response = client.post(
-        "/api/v1/auth/external", json.dumps({"externalAuthCode": code}), content_type="application/json"
-    )
+    body = json.dumps({"externalAuthCode": code})
+    response = client.post("/api/v1/auth/external", body, content_type="application/json")
     assert response.json()["expires_in"] == 14 * 86400
 
 
