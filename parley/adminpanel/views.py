@@ -298,12 +298,16 @@ def audit(request):
             query=filters.get("q", ""),
         )
     )
+    page_obj = _paginate(request, events)
+    people = selectors.users_by_public_id(event.public_user_id for event in page_obj)
+    for event in page_obj:
+        event.person = people.get(event.public_user_id)
     return _page(
         request,
         "adminpanel/audit.html",
         section="audit",
         title="Audit log",
         form=form,
-        page_obj=_paginate(request, events),
+        page_obj=page_obj,
         filtered=any(filters.values()),
     )
