@@ -26,7 +26,6 @@ from .forms import (
     AuditFilterForm,
     CreateUserForm,
     EmailLoginSettingsForm,
-    SeatLimitForm,
     UserFilterForm,
 )
 
@@ -228,30 +227,6 @@ def user_login_link(request, public_id: str):
     # No "Referrer-Policy: no-referrer" here: the link is in the body, not the URL, and that
     # policy makes browsers send "Origin: null" with this page's forms, failing CSRF.
     return _render_user(request, user, login_link=url, login_link_expires_at=expires_at)
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(roles.MANAGE_SEATS)
-def seats(request):
-    current = services.get_instance_settings().seat_limit
-    initial = {"limit": current, "unlimited": current is None}
-    form = SeatLimitForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            usage = services.set_seat_limit(limit=form.seat_limit())
-        except ParleyError as error:
-            form.add_error("limit", error.user_message)
-        else:
-            messages.success(request, f"Seat limit saved: {usage} seats in use.")
-            return redirect("adminpanel:seats")
-    return _page(
-        request,
-        "adminpanel/seats.html",
-        section="seats",
-        title="Seats",
-        form=form,
-        usage=services.seat_usage(),
-    )
 
 
 @require_http_methods(["GET", "POST"])

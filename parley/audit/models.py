@@ -13,6 +13,7 @@ class Method(models.TextChoices):
     JWT = "jwt", "JWT"
     LINK = "link", "Login link"
     API = "api", "API"
+    ADMIN = "admin", "Admin action"
 
 
 class AuthEvent(models.Model):

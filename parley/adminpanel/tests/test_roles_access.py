@@ -46,6 +46,7 @@ ROUTES = [
     ("login_link", "post", "manage_users"),
     ("seats", "get", "manage_seats"),
     ("seats", "post", "manage_seats"),
+    ("seats_free_inactive", "post", "manage_users"),
     ("authentication", "get", "manage_settings"),
     ("authentication", "post", "manage_settings"),
     ("audit", "get", "view_audit"),
