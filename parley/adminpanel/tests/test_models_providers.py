@@ -4,7 +4,6 @@ the default model; enabling and disabling; members are kept out."""
 import html
 
 import pytest
-
 from django.urls import reverse
 
 from parley.chat import crypto
