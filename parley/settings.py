@@ -266,6 +266,8 @@ UNCONFIRMED_SIGNUP_LIFETIME = ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT + 5 * 6
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+# "Send a new code" on the code page (twice at most), for a mail that got lost or expired.
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_FORMS = {
     "login": "parley.accounts.adapter.EmailLoginForm",
     "signup": "parley.accounts.adapter.EmailSignupForm",

@@ -17,7 +17,7 @@ from allauth.account.stages import LoginStage
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from parley.audit import services as audit
@@ -181,6 +181,7 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
             _record_once(request, RateLimited("too many login codes requested"), public_user_id="")
         elif code == "incorrect_code" and request is not None:
             _note_code_for_unknown_account(request)
+            return ValidationError(_wrong_code_message(request), code=code)
         return super().validation_error(code, *args)
 
 
@@ -264,6 +265,17 @@ def _public_link(url: str) -> str:
     parts = urlsplit(url)
     query = f"?{parts.query}" if parts.query else ""
     return f"{settings.PUBLIC_URL}{parts.path}{query}"
+
+
+def _wrong_code_message(request) -> str:
+    """How many tries a wrong login code leaves, and the way to a new code. Read before
+    allauth counts this try (it counts after the form fails), hence the + 1."""
+    stage = getattr(request, "_login_stage", None)
+    if stage is None or stage.key != "login_by_code":
+        return "That code is not right. Check the newest email and try again."
+    left = app_settings.LOGIN_BY_CODE_MAX_ATTEMPTS - (stage.state.get("failed_attempts", 0) + 1)
+    tries = f"{left} {'try' if left == 1 else 'tries'} left"
+    return f"That code is not right ({tries}). Check the newest email, or send a new code below."
 
 
 def _current_request():
