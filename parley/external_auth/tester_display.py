@@ -110,9 +110,9 @@ def time_claims(code: str) -> tuple[TimeClaim, ...]:
 
 
 def _moment(value) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    try:
-        return datetime.fromtimestamp(value, tz=UTC)
+    try:  # an absurd exp (1e400, 10**30) is no date, and no reason to fail the page
+        return datetime.fromtimestamp(value, tz=UTC) if math.isfinite(value) else None
     except (OverflowError, OSError, ValueError):
         return None
