@@ -11,10 +11,11 @@ import time
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.cache import cache
 
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
-from parley.errors import EmailTaken, ParleyError
+from parley.errors import EmailTaken, ParleyError, RateLimited
 
 from . import services
 from .models import User, normalize_email
@@ -24,6 +25,8 @@ SESSION_KEY = "parley_email_change"
 CODE_LIFETIME = 10 * 60
 MAX_ATTEMPTS = 5
 MAIL = "account/email/email_change_code"
+# Codes a person may have sent per hour: enough for typos, too few to flood someone's inbox.
+MAX_MAILS_PER_HOUR = 5
 
 
 class EmailChangeFailed(ParleyError):
@@ -57,6 +60,7 @@ def start_email_change(*, user: User, email: str, session) -> str:
         )
     if services.email_in_use(email, exclude=user):
         raise EmailTaken(f"email change to {normalize_email(email)}: in use")
+    _count_mail(user)
     code = _new_code()
     session[SESSION_KEY] = {
         "email": email,
@@ -68,6 +72,24 @@ def start_email_change(*, user: User, email: str, session) -> str:
         MAIL, email, {"code": code, "minutes": CODE_LIFETIME // 60, "user": user}
     )
     return email
+
+
+def _count_mail(user: User) -> None:
+    """Refuse (RateLimited) past MAX_MAILS_PER_HOUR code mails for this person, in fixed
+    hourly windows in the shared cache, as every worker sees them."""
+    key = f"parley:email-change-mails:{user.pk}:{int(time.time() // 3600)}"
+    if cache.add(key, 1, timeout=3600):
+        return
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=3600)
+        return
+    if sent > MAX_MAILS_PER_HOUR:
+        raise RateLimited(
+            f"email change: more than {MAX_MAILS_PER_HOUR} code mails this hour",
+            user_message="Too many codes sent this hour. Please try again later.",
+        )
 
 
 def confirm_email_change(*, user: User, code: str, session, request=None) -> User:

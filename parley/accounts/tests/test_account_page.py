@@ -96,3 +96,11 @@ def test_the_first_admin_without_email_is_asked_for_one_and_gets_back_in_by_emai
     client.post("/accounts/login/", {"login": "owner@example.com"})
     assert mail.outbox[-1].to == ["owner@example.com"]
     assert mail.outbox[-1].subject.endswith("Your login code")
+
+
+def test_code_mails_to_new_addresses_are_limited_per_hour(member_client):
+    for n in range(5):
+        member_client.post(EMAIL, {"email": f"new{n}@example.com"})
+    page = member_client.post(EMAIL, {"email": "flood@example.com"}).content.decode()
+    assert "Too many codes sent this hour" in page
+    assert len(mail.outbox) == 5 and "flood@example.com" not in mail.outbox[-1].to
