@@ -42,6 +42,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("createcachetable", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_branding():
+    """Branding is cached across requests (parley.branding.selectors); a test's database
+    rolls back, so its cached branding must go too, or the next test would see it."""
+    yield
+    from parley.branding.services import forget_cached_branding
+
+    forget_cached_branding()
+
+
 @pytest.fixture
 def make_user(db):
     from parley.accounts import services

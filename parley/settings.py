@@ -30,7 +30,25 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env.bool("PARLEY_DEBUG", default=False)
-PUBLIC_URL = env.str("PARLEY_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where `parley serve` writes the address links should use (parley/cli/serve.py), so that
+# `parley createadmin` and `parley jwt mint --link`, run beside it without PARLEY_PUBLIC_URL,
+# print links to the port it really serves on.
+SERVED_URL_FILE = DATA_DIR / "served_url"
+
+
+def _public_url() -> str:
+    """PARLEY_PUBLIC_URL; else where `parley serve` last served this data dir; else port 8000."""
+    configured = env.str("PARLEY_PUBLIC_URL", default="")
+    if configured:
+        return configured
+    try:
+        served = SERVED_URL_FILE.read_text().strip()
+    except OSError:
+        served = ""
+    return served or "http://127.0.0.1:8000"
+
+
+PUBLIC_URL = _public_url().rstrip("/")
 _PUBLIC = urlsplit(PUBLIC_URL)
 if _PUBLIC.scheme not in ("http", "https") or not _PUBLIC.hostname:
     raise ImproperlyConfigured(
@@ -106,6 +124,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "parley.accounts",
     "parley.groups",
+    "parley.branding",
     "parley.audit",
     "parley.external_auth",
     "parley.sso",
@@ -151,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parley.web.context_processors.site",
+                "parley.branding.context_processors.branding",  # name, logo, accent
             ],
         },
     },
@@ -250,6 +270,8 @@ UNCONFIRMED_SIGNUP_LIFETIME = ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT + 5 * 6
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+# "Send a new code" on the code page (twice at most), for a mail that got lost or expired.
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_FORMS = {
     "login": "parley.accounts.adapter.EmailLoginForm",
     "signup": "parley.accounts.adapter.EmailSignupForm",
@@ -259,7 +281,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Parley] "
+# The subject prefix and the sender name come from Admin → Branding (parley.accounts.adapter).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -280,6 +302,7 @@ SSO_ALLOW_HTTP_LOOPBACK = env.bool("PARLEY_SSO_ALLOW_HTTP_LOOPBACK", default=Fal
 
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(environ.Env.email_url_config(EMAIL_URL))
+# Its address is the sender of every mail; the name shown is Admin → Branding's sender name.
 DEFAULT_FROM_EMAIL = env.str("PARLEY_FROM_EMAIL", default="Parley <parley@localhost>")
 
 LANGUAGE_CODE = "en-us"

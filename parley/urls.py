@@ -1,6 +1,5 @@
 from django.http import Http404
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
 from parley.api.urls import urls as api_urls
 
@@ -17,6 +16,7 @@ urlpatterns = [
     # and people connect no accounts themselves.
     re_path(r"^accounts/(email|password|reauthenticate|3rdparty|social)/", not_offered),
     path("", include("parley.chat.urls")),
+    path("", include("parley.branding.urls")),  # logo, accent stylesheet, favicon.ico
     path("", include("parley.widget.urls")),
     path("", include("parley.accounts.urls")),
     path("", include("parley.external_auth.urls")),
@@ -25,7 +25,6 @@ urlpatterns = [
     path("admin/", include("parley.adminpanel.urls")),
     path("api/v1/", api_urls),
     path("scim/v2/", include("parley.scim.urls")),
-    path("favicon.ico", RedirectView.as_view(url="/static/parley/favicon.svg", permanent=True)),
 ]
 
 handler400 = "parley.web.errors.bad_request"

@@ -17,11 +17,12 @@ from allauth.account.stages import LoginStage
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from parley.audit import services as audit
 from parley.audit.models import Method, Outcome
+from parley.branding.selectors import current_brand
 from parley.errors import (
     AwaitingApproval,
     EmailLoginDisabled,
@@ -143,9 +144,16 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
         request._parley_email_login = True
         super().login(request, user)
 
+    def format_email_subject(self, subject: str) -> str:
+        return current_brand().subject_prefix + subject
+
+    def get_from_email(self) -> str:
+        return current_brand().from_email
+
     def send_mail(self, template_prefix, email, context):
         context = {
             **context,
+            "site_name": current_brand().name,
             "login_code_minutes": app_settings.LOGIN_BY_CODE_TIMEOUT // 60,
             "verification_code_minutes": app_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT // 60,
         }
@@ -195,6 +203,7 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
             _record_once(request, RateLimited("too many login codes requested"), public_user_id="")
         elif code == "incorrect_code" and request is not None:
             _note_code_for_unknown_account(request)
+            return ValidationError(_wrong_code_message(request), code=code)
         return super().validation_error(code, *args)
 
 
@@ -278,6 +287,17 @@ def _public_link(url: str) -> str:
     parts = urlsplit(url)
     query = f"?{parts.query}" if parts.query else ""
     return f"{settings.PUBLIC_URL}{parts.path}{query}"
+
+
+def _wrong_code_message(request) -> str:
+    """How many tries a wrong login code leaves, and the way to a new code. Read before
+    allauth counts this try (it counts after the form fails), hence the + 1."""
+    stage = getattr(request, "_login_stage", None)
+    if stage is None or stage.key != "login_by_code":
+        return "That code is not right. Check the newest email and try again."
+    left = app_settings.LOGIN_BY_CODE_MAX_ATTEMPTS - (stage.state.get("failed_attempts", 0) + 1)
+    tries = f"{left} {'try' if left == 1 else 'tries'} left"
+    return f"That code is not right ({tries}). Check the newest email, or send a new code below."
 
 
 def _current_request():

@@ -11,6 +11,7 @@ MANAGE_SEATS = "manage_seats"
 MANAGE_GROUPS = "manage_groups"
 MANAGE_MODELS = "manage_models"
 MANAGE_SETTINGS = "manage_settings"
+MANAGE_BRANDING = "manage_branding"
 MANAGE_JWT_SECRETS = "manage_jwt_secrets"
 # What a token is trusted with: granting roles, logging in staff. Owner only, like secrets.
 MANAGE_JWT_TRUST = "manage_jwt_trust"
@@ -36,6 +37,7 @@ _ADMIN = (
     | {
         MANAGE_MODELS,
         MANAGE_SETTINGS,
+        MANAGE_BRANDING,
         MANAGE_ROLES,
         MANAGE_API_KEYS,
         MANAGE_SCIM,

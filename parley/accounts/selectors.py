@@ -45,3 +45,12 @@ def list_users() -> QuerySet[User]:
     """Every user, oldest first, email signups still awaiting their code included: the
     operator's full view (`parley users list`)."""
     return search_users(include_unconfirmed=True).order_by("created_at", "id")
+
+
+def users_by_public_id(public_ids) -> dict[str, User]:
+    """The users among `public_ids` (one query), by public id: an id an audit event names
+    may never have become a user."""
+    wanted = {public_id for public_id in public_ids if public_id}
+    if not wanted:
+        return {}
+    return {user.public_id: user for user in User.objects.filter(public_id__in=wanted)}

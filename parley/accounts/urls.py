@@ -5,4 +5,11 @@ from . import views
 urlpatterns = [
     path("login/link/<str:token>/", views.login_link, name="login_link"),
     path("account/", views.account, name="account"),
+    path("account/email/", views.account_email, name="account_change_email"),
+    path(
+        "account/email/confirm/",
+        views.account_email_confirm,
+        name="account_change_email_confirm",
+    ),
+    path("account/email/cancel/", views.account_email_cancel, name="account_change_email_cancel"),
 ]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django import forms
 
 from parley.accounts.models import Role
-from parley.external_auth.models import JwtSettings
+from parley.external_auth.models import JwtSettings, SessionLength
 from parley.external_auth.token_roles import allowed_token_roles
 from parley.times import UNIT_SECONDS, split_duration
 
@@ -124,6 +124,9 @@ class PolicyForm(forms.Form):
     one_time_jti = _switch()
     link_by_email = _switch()
     admins_may_use_jwt = _switch()
+    session_length = forms.ChoiceField(
+        choices=SessionLength.choices, widget=forms.RadioSelect, label="Session length"
+    )
     session_max = forms.IntegerField(min_value=1)
     session_max_unit = _unit_select(UNIT_CHOICES, "Session maximum unit")
     failure_limit = forms.IntegerField(min_value=1, max_value=100_000)
@@ -152,6 +155,7 @@ class PolicyForm(forms.Form):
             "one_time_jti": row.one_time_jti,
             "link_by_email": row.link_by_email,
             "admins_may_use_jwt": row.admins_may_use_jwt,
+            "session_length": row.session_length,
             "session_max": session,
             "session_max_unit": session_unit,
             "failure_limit": row.failure_limit,
@@ -188,6 +192,7 @@ class PolicyForm(forms.Form):
             "one_time_jti": data["one_time_jti"],
             "link_by_email": data["link_by_email"],
             "admins_may_use_jwt": data["admins_may_use_jwt"],
+            "session_length": data["session_length"],
             "session_max_age_seconds": data["session_max_seconds"],
             "failure_limit": data["failure_limit"],
             "failure_window_seconds": data["failure_window_seconds"],

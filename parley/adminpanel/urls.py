@@ -3,10 +3,12 @@ from django.urls import path, register_converter
 from . import (
     views,
     views_apikeys,
+    views_branding,
     views_groups,
     views_jwt,
     views_models,
     views_scim,
+    views_seats,
     views_sso,
     views_usage,
     views_widget,
@@ -27,7 +29,8 @@ urlpatterns = [
     path("users/<public_id:public_id>/approve/", views.user_approve, name="approve"),
     path("users/<public_id:public_id>/reject/", views.user_reject, name="reject"),
     path("users/<public_id:public_id>/login-link/", views.user_login_link, name="login_link"),
-    path("seats/", views.seats, name="seats"),
+    path("seats/", views_seats.seats, name="seats"),
+    path("seats/free/", views_seats.seats_free_inactive, name="seats_free_inactive"),
     path("groups/", views_groups.groups, name="groups"),
     path("groups/<int:group_id>/", views_groups.group_detail, name="group"),
     path("groups/<int:group_id>/delete/", views_groups.group_delete, name="group_delete"),
@@ -96,4 +99,5 @@ urlpatterns = [
         views_scim.scim_token_revoke,
         name="scim_token_revoke",
     ),
+    path("branding/", views_branding.branding, name="branding"),
 ]

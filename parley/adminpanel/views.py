@@ -27,7 +27,6 @@ from .forms import (
     AuditFilterForm,
     CreateUserForm,
     EmailLoginSettingsForm,
-    SeatLimitForm,
     UserFilterForm,
 )
 
@@ -232,30 +231,6 @@ def user_login_link(request, public_id: str):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(roles.MANAGE_SEATS)
-def seats(request):
-    current = services.get_instance_settings().seat_limit
-    initial = {"limit": current, "unlimited": current is None}
-    form = SeatLimitForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            usage = services.set_seat_limit(limit=form.seat_limit())
-        except ParleyError as error:
-            form.add_error("limit", error.user_message)
-        else:
-            messages.success(request, f"Seat limit saved: {usage} seats in use.")
-            return redirect("adminpanel:seats")
-    return _page(
-        request,
-        "adminpanel/seats.html",
-        section="seats",
-        title="Seats",
-        form=form,
-        usage=services.seat_usage(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
 @role_required(roles.MANAGE_SETTINGS)
 def authentication(request):
     current = services.get_instance_settings()
@@ -299,12 +274,16 @@ def audit(request):
             query=filters.get("q", ""),
         )
     )
+    page_obj = _paginate(request, events)
+    people = selectors.users_by_public_id(event.public_user_id for event in page_obj)
+    for event in page_obj:
+        event.person = people.get(event.public_user_id)
     return _page(
         request,
         "adminpanel/audit.html",
         section="audit",
         title="Audit log",
         form=form,
-        page_obj=_paginate(request, events),
+        page_obj=page_obj,
         filtered=any(filters.values()),
     )

@@ -2,7 +2,9 @@
 tester and the integration page with its login-link generator.
 
 A secret, a generated link or a pasted code appears only in the response to the POST that
-asked for it: never in a URL, the session or a page a plain GET returns.
+asked for it, never in a URL or the session. One exception keeps the switch reloadable
+(post/redirect/get): the secret generated when JWT is first switched on is shown by the
+page the switch redirects to, once, on a one-shot flag in the session (never the secret).
 """
 
 from django.conf import settings
@@ -88,15 +90,28 @@ def _render_jwt(
     )
 
 
+NEW_SECRET_FLAG = "parley_jwt_show_new_secret"
+
+
 @require_GET
 @role_required(roles.MANAGE_SETTINGS)
 def jwt_settings(request):
+    if request.session.pop(NEW_SECRET_FLAG, False) and roles.can(
+        request.user.role, roles.MANAGE_JWT_SECRETS
+    ):
+        current = services.current_secret()
+        if current is not None:
+            return _render_jwt(request, shown_secret=current.secret, shown_reason="new")
     return _render_jwt(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(roles.MANAGE_JWT_SECRETS)
 def jwt_switch(request):
+    """Switch JWT login on or off, then redirect (post/redirect/get): the page after the
+    switch can be reloaded, and a GET here (a reload, a typed URL) just shows the settings."""
+    if request.method != "POST":
+        return redirect("adminpanel:jwt")
     form = JwtSwitchForm(request.POST)
     form.is_valid()  # a checkbox: absent means off
     if not form.cleaned_data.get("enabled"):
@@ -104,12 +119,13 @@ def jwt_switch(request):
         messages.success(request, "JWT login is off. Codes are refused until you turn it on.")
         return redirect("adminpanel:jwt")
     first_time = services.current_secret() is None
-    secret = services.enable_jwt()
+    services.enable_jwt()
     if not first_time:
         messages.success(request, "JWT login is on, with the secret you already had.")
         return redirect("adminpanel:jwt")
     messages.success(request, "JWT login is on. A secret was generated for you.")
-    return _render_jwt(request, shown_secret=secret, shown_reason="new")
+    request.session[NEW_SECRET_FLAG] = True
+    return redirect("adminpanel:jwt")
 
 
 @require_POST

@@ -17,13 +17,13 @@ from .forms_models import ModelAccessForm, ProviderForm
 from .views import _page
 
 
-def _save_provider(request, form: ProviderForm, provider: Provider | None) -> bool:
+def _save_provider(request, form: ProviderForm, provider: Provider | None) -> Provider | None:
     if not form.is_valid():
-        return False
+        return None
     data = form.cleaned_data
     key = data["api_key"].strip()
     try:
-        catalogue.save_provider(
+        return catalogue.save_provider(
             provider=provider,
             name=data["name"],
             base_url=data["base_url"],
@@ -34,17 +34,30 @@ def _save_provider(request, form: ProviderForm, provider: Provider | None) -> bo
         )
     except ParleyError as error:
         form.add_error(None, error.user_message)
-        return False
-    return True
+        return None
+
+
+def _report_new_provider(request, provider: Provider) -> None:
+    """A new provider is tested at once: an admin learns now, not from people's failed chats,
+    that its URL or key is wrong. It is saved either way, so the admin can fix it."""
+    check = provider_check.check_provider(provider=provider)
+    if check.ok:
+        messages.success(request, f"Provider “{provider.name}” added. {check.summary}")
+        return
+    messages.warning(
+        request,
+        f"Provider “{provider.name}” added, but the connection test failed: {check.summary} "
+        "Chats with its models will fail until this is fixed.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(roles.MANAGE_MODELS)
 def models(request):
     form = ProviderForm(request.POST or None)
-    if request.method == "POST" and _save_provider(request, form, None):
-        messages.success(request, f"Provider “{form.cleaned_data['name']}” added.")
-        return redirect("adminpanel:models")
+    if request.method == "POST" and (provider := _save_provider(request, form, None)):
+        _report_new_provider(request, provider)
+        return redirect("adminpanel:provider", provider_id=provider.pk)
     return _page(
         request,
         "adminpanel/models.html",
@@ -91,7 +104,7 @@ def _provider_page(
 def provider_edit(request, provider_id):
     provider = get_object_or_404(Provider, pk=provider_id)
     form = ProviderForm(request.POST or None, initial=_provider_initial(provider))
-    if request.method == "POST" and _save_provider(request, form, provider):
+    if request.method == "POST" and _save_provider(request, form, provider) is not None:
         messages.success(request, f"Provider “{form.cleaned_data['name']}” saved.")
         return redirect("adminpanel:models")
     return _provider_page(request, provider, form)

@@ -36,7 +36,8 @@ def widget(request):
         form = {
             "allowed_origins": "\n".join(found.allowed_origins),
             "title": found.title,
-            "accent_color": found.accent_color,
+            "accent_color": services.accent_color(found=found),
+            "use_brand_accent": not found.accent_color,
             "position": found.position,
             "open_on_load": found.open_on_load,
         }
@@ -45,6 +46,7 @@ def widget(request):
         "allowed_origins": request.POST.get("allowed_origins", ""),
         "title": request.POST.get("title", ""),
         "accent_color": request.POST.get("accent_color", ""),
+        "use_brand_accent": request.POST.get("use_brand_accent") == "on",
         "position": request.POST.get("position", ""),
         "open_on_load": request.POST.get("open_on_load") == "on",
     }
@@ -52,7 +54,7 @@ def widget(request):
         services.update_widget_settings(
             allowed_origins=form["allowed_origins"].split(),
             title=form["title"],
-            accent_color=form["accent_color"],
+            accent_color="" if form["use_brand_accent"] else form["accent_color"],
             position=form["position"],
             open_on_load=form["open_on_load"],
         )

@@ -19,14 +19,14 @@ from parley.web.json_body import request_json
 from parley.web.security_headers import page_policy
 
 from .models import ApiKey
-from .routers import auth, groups, instance, users
+from .routers import auth, branding, groups, instance, users
 from .security import key_with
 
 logger = logging.getLogger("parley.api")
 
 DESCRIPTION = """
-Manage users, groups, seats and audit events from your own systems, make one-time login links,
-and log in clients that are not browsers with an `externalAuthCode`.
+Manage users, groups, seats, branding and audit events from your own systems, make one-time
+login links, and log in clients that are not browsers with an `externalAuthCode`.
 
 Authenticate with an admin API key (Admin Panel → API keys, or `parley apikey create`):
 `Authorization: Bearer pk_live_…`. `/auth/external` needs no key; `/me` and `/auth/logout`
@@ -70,6 +70,7 @@ api = ParleyAPI(
 api.add_router("", users.router)
 api.add_router("", groups.router)
 api.add_router("", instance.router)
+api.add_router("", branding.router)
 api.add_router("", auth.router)
 
 STATUS_CODES = {

@@ -107,7 +107,7 @@ Role = Literal["owner", "admin", "user_manager", "auditor", "member"]
 Status = Literal["active", "deactivated"]
 CreatedVia = Literal["email", "jwt", "admin", "api", "cli"]
 LoginMethod = Literal["email", "jwt", "link"]
-AuditMethod = Literal["email", "jwt", "link", "api"]
+AuditMethod = Literal["email", "jwt", "link", "api", "admin"]
 AuditOutcome = Literal["success", "failure"]
 
 MAX_LINK_MINUTES = int(MAX_LIFETIME.total_seconds() // 60)

@@ -7,11 +7,23 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from parley.cli import admin, apikey, groups, jwt, manage, scim, seats, serve, sso, users
+from parley.cli import (
+    admin,
+    apikey,
+    branding,
+    groups,
+    jwt,
+    manage,
+    scim,
+    seats,
+    serve,
+    sso,
+    users,
+)
 from parley.cli.base import CommandError, Parser
 from parley.errors import ParleyError
 
-COMMAND_GROUPS = (serve, admin, seats, users, groups, jwt, apikey, sso, scim, manage)
+COMMAND_GROUPS = (serve, admin, seats, users, groups, branding, jwt, apikey, sso, scim, manage)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,7 @@ _POLICY_FLAGS = (
     ("--one-time-jti", "one_time_jti", "switch", "on|off"),
     ("--link-by-email", "link_by_email", "switch", "on|off"),
     ("--admins-may-use-jwt", "admins_may_use_jwt", "switch", "on|off"),
+    ("--session-length", "session_length", "word", "code|fixed"),
     ("--session-max-age", "session_max_age_seconds", "duration", "14d"),
     ("--failure-limit", "failure_limit", "count", "N"),
     ("--failure-window", "failure_window_seconds", "duration", "5m"),
@@ -247,6 +248,7 @@ def _policy_json(row) -> dict:
         "one_time_jti": row.one_time_jti,
         "link_by_email": row.link_by_email,
         "admins_may_use_jwt": row.admins_may_use_jwt,
+        "session_length": row.session_length,
         "session_max_age_seconds": row.session_max_age_seconds,
         "failure_limit": row.failure_limit,
         "failure_window_seconds": row.failure_window_seconds,
@@ -276,6 +278,7 @@ def _policy_lines(row) -> list[tuple[str, str]]:
         ("One-time jti", switch(row.one_time_jti)),
         ("Link by email", switch(row.link_by_email)),
         ("Admins may use JWT", switch(row.admins_may_use_jwt)),
+        ("Session length", _session_length(row)),
         ("Session maximum", format_duration(row.session_max_age_seconds)),
         (
             "Failure limit",
@@ -292,6 +295,12 @@ def _policy_lines(row) -> list[tuple[str, str]]:
         ("Roles claim", row.roles_claim),
         ("Token may grant", ", ".join(row.token_roles_allowed) or "no role"),
     ]
+
+
+def _session_length(row) -> str:
+    if row.session_length == "fixed":
+        return f"fixed: {format_duration(row.session_max_age_seconds)}, whatever the code's exp"
+    return "until the code expires (exp), at most the session maximum"
 
 
 def _mint(args) -> None:

@@ -18,6 +18,7 @@ def configure(args) -> None:
     if not (0 < args.port < 65536 and args.workers >= 1):
         raise CommandError("--port must be 1-65535 and --workers at least 1")
     # Links printed by serve must point where it listens, unless configured.
+    args.public_url_configured = bool(os.environ.get("PARLEY_PUBLIC_URL"))
     os.environ.setdefault("PARLEY_PUBLIC_URL", f"http://{args.host}:{args.port}")
     # Settings read it: sessions and rate limits must not sit in each worker's memory.
     os.environ["PARLEY_SERVE_WORKERS"] = str(args.workers)
@@ -41,6 +42,28 @@ def _share_metrics_between(workers: int):
     return path
 
 
+def link_url(*, host: str, port: int) -> str:
+    """The address a link on this machine opens: a listen-all host is reached on loopback."""
+    listen_all = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104
+    host = listen_all.get(host, host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _note_served_url(args) -> None:
+    """Tell the other `parley` commands on this data dir where links go (settings read it
+    when PARLEY_PUBLIC_URL is unset): the public URL when configured, else this address."""
+    from django.conf import settings
+
+    url = (
+        settings.PUBLIC_URL
+        if args.public_url_configured
+        else link_url(host=args.host, port=args.port)
+    )
+    settings.SERVED_URL_FILE.write_text(url + "\n")
+
+
 def serve_parley(args) -> None:
     from granian import Granian
     from granian.constants import Interfaces
@@ -49,6 +72,7 @@ def serve_parley(args) -> None:
     from parley.external_auth.ratelimit import retired_setting_warning
 
     migrate_database()
+    _note_served_url(args)
     if warning := retired_setting_warning():
         print(f"Warning: {warning}", file=sys.stderr, flush=True)
     link = ensure_admin_login_link()

@@ -20,6 +20,7 @@ from . import ratelimit
 from .claims import LookupByEmail, LookupById, Upsert, parse_identity
 from .config import verification_config
 from .errors import JwtDisabled
+from .models import SessionLength
 from .provisioning import CREATE, LINK, LOGIN, Resolution, Rules, provision_user, resolve
 from .replay import consume_jti
 from .token_groups import apply_token_groups, read_token_groups
@@ -247,10 +248,16 @@ def _as_found(provisioned) -> Resolution:
 
 
 def _session_seconds(verified: VerifiedToken, jwt_settings, now: float) -> int:
+    return session_seconds(exp=verified.exp, jwt_settings=jwt_settings, now=now)
+
+
+def session_seconds(*, exp: float | None, jwt_settings, now: float) -> int:
+    """How long a JWT login lasts (JwtSettings.session_length): a fixed length, or until the
+    code's `exp` capped by the session maximum (the maximum when the code has no `exp`)."""
     maximum = jwt_settings.session_max_age_seconds
-    if verified.exp is None:
+    if jwt_settings.session_length == SessionLength.FIXED or exp is None:
         return maximum
-    return max(1, min(int(verified.exp - now), maximum))
+    return max(1, min(int(exp - now), maximum))
 
 
 def _named_id(identity) -> str:

@@ -42,6 +42,8 @@ class ExternalAuthCodeMiddleware:
         except SwitchNeedsConfirmation as switch:
             response = switch_page(request, switch, code=values[0], next_url=target)
         except AuthError as error:
-            response = render_error(request, error, reference=getattr(error, "reference", ""))
+            response = render_error(
+                request, error, reference=getattr(error, "reference", ""), from_integrator=True
+            )
         # The URL holds the code: never let it leak through a Referer or a cache.
         return private(response)

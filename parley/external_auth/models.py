@@ -7,6 +7,11 @@ def list_member_only() -> list[str]:
     return ["member"]
 
 
+class SessionLength(models.TextChoices):
+    CODE = "code", "Until the code expires"
+    FIXED = "fixed", "A fixed length"
+
+
 class JwtSettings(models.Model):
     """One row (pk=1): the JWT login policy of this instance (DESIGN §4)."""
 
@@ -26,6 +31,11 @@ class JwtSettings(models.Model):
     failure_limit = models.PositiveIntegerField(default=30)
     failure_window_seconds = models.PositiveIntegerField(default=300)
     session_max_age_seconds = models.PositiveIntegerField(default=14 * 24 * 3600)
+    # How long a JWT login lasts: until the code's `exp` (capped by the maximum above), or
+    # always the maximum above, whatever the code's `exp` (short one-time codes, long sessions).
+    session_length = models.CharField(
+        max_length=8, choices=SessionLength.choices, default=SessionLength.CODE
+    )
     jwks_url = models.CharField(max_length=2048, blank=True, default="")
     # Off: a key URL must not reach loopback, private, link-local or metadata addresses.
     jwks_allow_private_network = models.BooleanField(default=False)

@@ -11,7 +11,7 @@ from parley.errors import ValidationFailed
 from .jwks import validate_jwks_url
 from .key_input import parse_public_key_pem, validate_admin_secret
 from .keys import generate_secret
-from .models import JwtSecret, JwtSettings, PublicKey
+from .models import JwtSecret, JwtSettings, PublicKey, SessionLength
 
 DEFAULT_GRACE = timedelta(hours=24)
 MAX_GRACE = timedelta(days=30)
@@ -112,6 +112,7 @@ POLICY_FIELDS = (
     "link_by_email",
     "admins_may_use_jwt",
     "session_max_age_seconds",
+    "session_length",
     "failure_limit",
     "failure_window_seconds",
     "jwks_url",
@@ -164,6 +165,12 @@ def update_policy(**changes) -> JwtSettings:
         raise ValidationFailed(
             "session max age out of range",
             user_message="The session maximum must be between 1 minute and 365 days.",
+        )
+    length = changes.get("session_length")
+    if length is not None and length not in SessionLength.values:
+        raise ValidationFailed(
+            f"session length {length!r}",
+            user_message="The session length is “code” (until the code expires) or “fixed”.",
         )
     failure_limit = changes.get("failure_limit")
     if failure_limit is not None and not 1 <= failure_limit <= 100_000:

@@ -17,8 +17,10 @@ from .admin_services import jti_already_used
 from .claims import LookupById, Upsert, parse_identity
 from .config import verification_config
 from .errors import CodeRefused, InvalidClaims, JwtDisabled, MalformedToken, Step, TokenReplayed
+from .login import session_seconds
+from .models import SessionLength
 from .provisioning import LINK, LOGIN, Rules, resolve
-from .tester_display import DecodedPart, decode_for_display, header_alg
+from .tester_display import DecodedPart, TimeClaim, decode_for_display, header_alg, time_claims
 from .token_groups import predict_token_groups, read_token_groups
 from .token_roles import predict_token_role
 from .verify import MAX_TOKEN_CHARS, VerifiedJws, VerifiedToken, verify_claims, verify_jws
@@ -72,6 +74,8 @@ class TesterReport:
     checks: tuple[Check, ...]
     outcome: Prediction
     verified: bool
+    times: tuple[TimeClaim, ...] = ()
+    session: str = ""  # how long the session a login starts would last
 
 
 def test_code(*, code: str, now: float | None = None) -> TesterReport:
@@ -171,7 +175,21 @@ def _run(code: str, now: float) -> TesterReport:
         checks=ordered,
         outcome=outcome,
         verified=verified is not None,
+        times=time_claims(code),
+        session=_describe_session(verified, jwt_settings, now) if outcome.kind != "refused" else "",
     )
+
+
+def _describe_session(verified: VerifiedToken, jwt_settings, now: float) -> str:
+    seconds = session_seconds(exp=verified.exp, jwt_settings=jwt_settings, now=now)
+    ends = _when(now + seconds, now)
+    if jwt_settings.session_length == SessionLength.FIXED:
+        why = "the fixed session length, whatever the code's exp"
+    elif verified.exp is None or verified.exp - now >= jwt_settings.session_max_age_seconds:
+        why = "the session maximum"
+    else:
+        why = "until the code's exp (policy: until the code expires)"
+    return f"The session would last {_duration(seconds)}, until {ends}: {why}."
 
 
 def _check(step: Step, status: str, detail: str) -> Check:

@@ -56,7 +56,7 @@ def switch_account(request):
         request.POST.get("confirmation", ""), expected
     ):
         error = SwitchNotConfirmed("switch confirmation does not match this session and code")
-        return private(render_error(request, error))
+        return private(render_error(request, error, from_integrator=True))
     next_url = _local(request.POST.get("next", "/"))
     response = HttpResponse(status=303)
     response["Location"] = next_url
@@ -68,7 +68,9 @@ def switch_account(request):
             switch_confirmed=True,
         )
     except AuthError as error:
-        response = render_error(request, error, reference=getattr(error, "reference", ""))
+        response = render_error(
+            request, error, reference=getattr(error, "reference", ""), from_integrator=True
+        )
     return private(response)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from parley.branding.selectors import brand_for_error_page
 from parley.errors import ServiceUnavailable
 from parley.web.errors import server_error as plain_server_error
 
@@ -91,6 +92,7 @@ def server_error(request):
     else:
         # Rendered without the request's context: the session and user need the very
         # service that is gone.
+        brand = brand_for_error_page()
         html = loader.render_to_string(
             "web/error.html",
             {
@@ -98,7 +100,8 @@ def server_error(request):
                 "error": error,
                 # Set when the attempt was audited (a JWT login): support can find it.
                 "reference": getattr(error, "reference", ""),
-                "site_name": "Parley",
+                "brand": brand,
+                "site_name": brand.name,
             },
         )
         response = HttpResponse(html, status=503)

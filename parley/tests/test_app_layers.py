@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PARLEY = Path(__file__).resolve().parents[1]
-DOMAIN_APPS = ["accounts", "external_auth", "audit", "chat", "widget", "groups", "sso"]
+DOMAIN_APPS = ["accounts", "external_auth", "audit", "chat", "widget", "groups", "sso", "branding"]
 TRANSPORT_APPS = ["parley.api", "parley.adminpanel"]
 
 

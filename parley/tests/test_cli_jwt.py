@@ -52,6 +52,7 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "One-time jti": "off",
         "Link by email": "off",
         "Admins may use JWT": "off",
+        "Session length": "until the code expires (exp), at most the session maximum",
         "Session maximum": "14d",
         "Failure limit": "30 failed codes per address per 5m",
         "JWKS URL": "none",
@@ -76,6 +77,7 @@ def test_jwt_policy_prints_every_value_readably_and_as_json_in_seconds(db, capsy
         "one_time_jti": False,
         "link_by_email": False,
         "admins_may_use_jwt": False,
+        "session_length": "code",
         "session_max_age_seconds": 14 * 86400,
         "failure_limit": 30,
         "failure_window_seconds": 300,
@@ -98,9 +100,11 @@ def test_jwt_policy_sets_every_value_and_prints_the_result(db, capsys):
         *("parley", "--leeway", "30s", "--max-lifetime", "1h", "--require-exp", "on"),
         *("--one-time-jti", "ON", "--link-by-email", "on", "--admins-may-use-jwt", "on"),
         *("--session-max-age", "7d", "--failure-limit", "5", "--failure-window", "2m"),
+        *("--session-length", "fixed"),
     )
     assert code == 0
     expected = {
+        "session_length": "fixed",
         "issuer": "https://crm.example.com",
         "audience": "parley",
         "leeway_seconds": 30,
@@ -129,6 +133,7 @@ def test_jwt_policy_sets_every_value_and_prints_the_result(db, capsys):
     assert {field: getattr(row, field) for field in expected} == expected
     human = run(capsys, "jwt", "policy")[1]
     assert "Maximum lifetime:    1h" in human and "5 failed codes per address per 2m" in human
+    assert "Session length:      fixed: 7d, whatever the code's exp" in human
 
 
 def test_jwt_policy_takes_roles_from_the_token_only_as_told(db, capsys):

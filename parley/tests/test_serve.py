@@ -17,13 +17,15 @@ def server(tmp_path):
         yield base, log
 
 
-def test_first_start_prints_a_one_time_admin_link_that_opens_the_admin_panel(server):
+def test_first_start_prints_a_one_time_admin_link_that_asks_the_owner_for_an_email(server):
     base, log = server
     [link] = [line.strip() for line in log.read_text().splitlines() if "/login/link/" in line]
     assert link.startswith(base + "/login/link/")
     with httpx.Client(base_url=base) as browser:
         first = browser.get(link)
-        assert first.status_code == 302 and first.headers["location"] == "/admin/"
+        # The first owner has no email yet: their account page asks for one (issue 15).
+        assert first.status_code == 302 and first.headers["location"] == "/account/"
+        assert "Add your email address" in browser.get("/account/").text
         assert browser.get("/").status_code == 200
     assert httpx.get(link).status_code == 401  # one-time
 

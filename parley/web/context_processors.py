@@ -2,4 +2,5 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": "Parley", "public_url": settings.PUBLIC_URL}
+    # site_name comes from parley.branding.context_processors.branding.
+    return {"public_url": settings.PUBLIC_URL}

@@ -13,7 +13,8 @@ class WidgetSettings(models.Model):
 
     allowed_origins = models.JSONField(default=list, blank=True)
     title = models.CharField(max_length=60, default="Chat")
-    accent_color = models.CharField(max_length=7, default="#2563eb")
+    # Empty: the instance's accent colour (Admin → Branding).
+    accent_color = models.CharField(max_length=7, blank=True, default="")
     position = models.CharField(
         max_length=16, choices=Position.choices, default=Position.BOTTOM_RIGHT
     )

@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
+from parley.branding.selectors import current_brand
 from parley.errors import ValidationFailed
 
 from .models import Position, WidgetSettings
@@ -79,7 +80,7 @@ def update_widget_settings(
     title = " ".join(title.split())[:60]
     if not title:
         raise ValidationFailed("empty title", user_message="The widget needs a title.")
-    if not _COLOR.match(accent_color):
+    if accent_color and not _COLOR.match(accent_color):
         raise ValidationFailed(
             "bad colour", user_message="The accent colour must look like #2563eb."
         )
@@ -93,6 +94,11 @@ def update_widget_settings(
     found.open_on_load = open_on_load
     found.save()
     return found
+
+
+def accent_color(*, found: WidgetSettings) -> str:
+    """The widget's own colour, else the instance's accent."""
+    return found.accent_color or current_brand().accent_color
 
 
 def frame_ancestors(*, found: WidgetSettings) -> str:

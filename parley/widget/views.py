@@ -69,7 +69,7 @@ def frame(request):
                 "allowedOrigins": found.allowed_origins,
                 "appearance": {
                     "title": found.title,
-                    "accentColor": found.accent_color,
+                    "accentColor": services.accent_color(found=found),
                     "position": found.position,
                     "openOnLoad": found.open_on_load,
                 },

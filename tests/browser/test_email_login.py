@@ -46,7 +46,7 @@ def test_wrong_code_says_so_and_the_right_one_still_works(page, live_server, mak
 
     page.get_by_label("Code").fill("WRNG-CODE")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_contain_text("Incorrect code")
+    expect(page.get_by_role("alert")).to_contain_text("That code is not right (4 tries left)")
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Welcome, Sky")).to_be_visible()

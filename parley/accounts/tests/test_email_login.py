@@ -155,10 +155,13 @@ def test_wrong_codes_are_audited_and_the_last_allowed_attempt_abandons_the_code(
     user = make_user(email="erin@example.com")
     request_code(client, "erin@example.com")
     code = code_from(mail.outbox[0])
-    for _ in range(settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS - 1):
+    for left in range(settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS - 1, 0, -1):
         response = client.post(CONFIRM, {"code": "WRNG-CODE"})
         assert response.status_code == 200
-        assert "Incorrect code" in response.content.decode()
+        page = response.content.decode()
+        tries = f"{left} {'try' if left == 1 else 'tries'} left"
+        assert f"That code is not right ({tries})" in page
+        assert "Send a new code" in page
     response = client.post(CONFIRM, {"code": "WRNG-CODE"})
     assert response.status_code == 302 and response["Location"] == "/accounts/login/code/"
 

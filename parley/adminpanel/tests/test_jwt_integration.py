@@ -36,10 +36,18 @@ def test_all_six_languages_are_shown_with_the_instance_url(admin_client):
         ("Go", "golang-jwt/jwt v5"),
         ("Java", "jjwt"),
     ]:
-        assert f">{language} <span" in html
+        assert 'aria-controls="snippet-' in html and f">{language}</button>" in html
         assert library in html
     assert html.count("&quot;https://chat.example.com&quot;") == 6
     assert html.count('data-copy="code-') == 6
+
+
+def test_the_languages_are_tabs_with_one_panel_shown(admin_client):
+    html = admin_client.get(INTEGRATION).content.decode()
+    assert html.count('role="tab"') == 6 and html.count('role="tabpanel"') == 6
+    assert html.count('aria-selected="true"') == 1
+    assert html.count('role="tabpanel" id="snippet-') == 6
+    assert html.count(" hidden>") == 5
 
 
 def test_every_snippet_signs_the_documented_payload_from_the_environment(db):

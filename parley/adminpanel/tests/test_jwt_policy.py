@@ -18,6 +18,7 @@ VALID = {
     "issuer": " https://crm.example.com ",
     "audience": "parley",
     "one_time_jti": "on",
+    "session_length": "code",
     "session_max": "12",
     "session_max_unit": "hours",
     "failure_limit": "10",

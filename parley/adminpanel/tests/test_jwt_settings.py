@@ -51,8 +51,10 @@ def test_jwt_is_off_with_no_secret_at_first(admin_client):
 
 
 def test_enabling_shows_the_new_secret_once_then_only_masked(admin_client):
-    response = admin_client.post(SWITCH, {"enabled": "on"})
-    assert response.status_code == 200
+    switched = admin_client.post(SWITCH, {"enabled": "on"})
+    # Post/redirect/get: the page after the switch can be reloaded (it was a 405).
+    assert switched.status_code == 302 and switched["Location"] == JWT_PAGE
+    response = admin_client.get(JWT_PAGE)
     secret = JwtSecret.objects.get().secret
     html = response.content.decode()
     assert _secret_field(secret) in html
@@ -62,10 +64,27 @@ def test_enabling_shows_the_new_secret_once_then_only_masked(admin_client):
     assert services.get_jwt_settings().enabled
     assert secret not in admin_client.session.values()
 
-    again = admin_client.get(JWT_PAGE).content.decode()
+    again = admin_client.get(JWT_PAGE).content.decode()  # a reload: masked from now on
     assert secret not in again
     assert f"{secret[:4]}••••••••••••" in again
     assert 'name="enabled" id="id_jwt_enabled" checked' in again
+
+
+def test_a_get_of_the_switch_address_shows_the_settings_and_changes_nothing(admin_client):
+    response = admin_client.get(SWITCH)
+    assert response.status_code == 302 and response["Location"] == JWT_PAGE
+    assert not services.get_jwt_settings().enabled
+
+
+def test_the_one_shot_flag_shows_no_secret_to_a_role_without_secrets(client_as):
+    from parley.adminpanel.views_jwt import NEW_SECRET_FLAG
+
+    secret = services.enable_jwt()
+    admin = client_as("admin")  # manage_settings, not manage_jwt_secrets
+    session = admin.session
+    session[NEW_SECRET_FLAG] = True
+    session.save()
+    assert secret not in admin.get(JWT_PAGE).content.decode()
 
 
 def test_turning_jwt_off_and_on_again_keeps_the_secret_and_does_not_show_it(admin_client):

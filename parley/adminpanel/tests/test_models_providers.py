@@ -3,6 +3,7 @@ the default model; enabling and disabling; members are kept out."""
 
 import html
 
+import pytest
 from django.urls import reverse
 
 from parley.chat import crypto
@@ -10,6 +11,18 @@ from parley.chat.models import ChatModel, Provider
 
 MODELS = reverse("adminpanel:models")
 KEY = "sk-live-0123456789abcdefghijklmnop"
+
+
+@pytest.fixture(autouse=True)
+def offline_connection_test(monkeypatch):
+    """These tests are about the forms: adding a provider tests its connection
+    (test_provider_added_is_tested.py), which here must not reach api.openai.com."""
+    from parley.chat import provider_check
+
+    def connected(*, provider):
+        return provider_check.ProviderCheck(base_url=provider.base_url, seconds=0.01)
+
+    monkeypatch.setattr(provider_check, "check_provider", connected)
 
 
 def _add(admin_client, **overrides):
@@ -27,7 +40,7 @@ def test_a_fresh_instance_lists_the_demo_model_as_default(admin_client):
 
 def test_adding_a_provider_creates_its_models_and_masks_the_key(admin_client):
     page = _add(admin_client).content.decode()
-    assert "Provider “OpenAI” added." in page
+    assert "Provider “OpenAI” added. Connected in 10 ms." in page
     assert KEY not in page and "sk-…mnop" in page
     assert set(ChatModel.objects.filter(kind="openai").values_list("name", flat=True)) == {
         "gpt-4o-mini",
@@ -60,6 +73,7 @@ def test_invalid_provider_forms_explain_themselves(admin_client):
 
 def test_making_a_model_the_default_and_disabling_another(admin_client):
     _add(admin_client)
+    admin_client.get(MODELS)  # the models page makes the demo model
     mini = ChatModel.objects.get(name="gpt-4o-mini")
     demo = ChatModel.objects.get(kind="demo")
     action = reverse("adminpanel:model_action", args=[mini.pk])

@@ -13,6 +13,7 @@ ALL = {
     "manage_groups",
     "manage_models",
     "manage_settings",
+    "manage_branding",
     "manage_jwt_secrets",
     "manage_jwt_trust",
     "manage_roles",
@@ -47,6 +48,7 @@ ROUTES = [
     ("login_link", "post", "manage_users"),
     ("seats", "get", "manage_seats"),
     ("seats", "post", "manage_seats"),
+    ("seats_free_inactive", "post", "manage_users"),
     ("authentication", "get", "manage_settings"),
     ("authentication", "post", "manage_settings"),
     ("audit", "get", "view_audit"),
@@ -98,6 +100,8 @@ ROUTES = [
     ("sso_switch", "post", "manage_sso"),
     ("sso_delete", "post", "manage_sso"),
     ("sso_settings", "post", "manage_sso"),
+    ("branding", "get", "manage_branding"),
+    ("branding", "post", "manage_branding"),
 ]
 ID_ARGUMENTS = {
     "key_id": 999,

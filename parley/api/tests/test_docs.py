@@ -33,6 +33,8 @@ def test_the_openapi_schema_lists_every_endpoint(client, db):
         ("PUT", "/seats"),
         ("GET", "/audit-events"),
         ("POST", "/login-links"),
+        ("GET", "/branding"),
+        ("PATCH", "/branding"),
         ("POST", "/auth/external"),
         ("GET", "/me"),
         ("POST", "/auth/logout"),

@@ -9,9 +9,10 @@ from parley.groups import services as groups
 
 from .conftest import ApiClient, assert_json_error
 
+_ADMIN = {"view_users", "manage_users", "manage_seats", "view_audit", "manage_groups"}
 MAY = {
-    Role.OWNER: {"view_users", "manage_users", "manage_seats", "view_audit", "manage_groups"},
-    Role.ADMIN: {"view_users", "manage_users", "manage_seats", "view_audit", "manage_groups"},
+    Role.OWNER: _ADMIN | {"manage_branding"},
+    Role.ADMIN: _ADMIN | {"manage_branding"},
     Role.USER_MANAGER: {"view_users", "manage_users", "manage_seats", "manage_groups"},
     Role.AUDITOR: {"view_users", "view_audit"},
 }
@@ -34,6 +35,8 @@ ROUTES = [
     ("delete", "/api/v1/groups/{group_id}", None, "manage_groups"),
     ("put", "/api/v1/groups/{group_id}/members/{id}", {}, "manage_groups"),
     ("delete", "/api/v1/groups/{group_id}/members/{id}", None, "manage_groups"),
+    ("get", "/api/v1/branding", None, "manage_branding"),
+    ("patch", "/api/v1/branding", {"name": "Acme"}, "manage_branding"),
 ]
 # Routes that take a user's token or none, not an admin key.
 NOT_ADMIN = {

@@ -122,7 +122,7 @@
   function setTitle(title) {
     if (!title) return;
     document.getElementById("chat-title").textContent = title;
-    document.title = title + " · " + (root.getAttribute("data-site-name") || "Parley");
+    document.title = title + " · " + document.querySelector('meta[name="application-name"]').content;
     if (window.ParleySidebar) window.ParleySidebar.upsert(conversation, title);
   }
 

@@ -146,7 +146,7 @@
       postJSON("/c/" + encodeURIComponent(id) + "/rename/", { title: title }).then(function (data) {
         setTitle(id, data.title);
         if (id === root.getAttribute("data-conversation")) {
-          document.title = data.title + " · " + (root.getAttribute("data-site-name") || "Parley");
+          document.title = data.title + " · " + document.querySelector('meta[name="application-name"]').content;
         }
         close();
         link.focus();

@@ -18,6 +18,15 @@
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });
+  // Starter prompts on an empty chat (Admin → Branding): fill the message box, not send.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill-composer]");
+    var input = document.getElementById("composer-input");
+    if (!button || !input) return;
+    input.value = button.getAttribute("data-fill-composer");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.focus();
+  });
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
