@@ -7,11 +7,11 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from parley.cli import admin, apikey, groups, jwt, manage, scim, seats, serve, sso, users
+from parley.cli import admin, apikey, groups, jwt, manage, mfa, scim, seats, serve, sso, users
 from parley.cli.base import CommandError, Parser
 from parley.errors import ParleyError
 
-COMMAND_GROUPS = (serve, admin, seats, users, groups, jwt, apikey, sso, scim, manage)
+COMMAND_GROUPS = (serve, admin, seats, users, groups, jwt, apikey, sso, scim, mfa, manage)
 
 
 def build_parser() -> argparse.ArgumentParser:
