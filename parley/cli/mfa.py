@@ -48,7 +48,9 @@ def reset_command(args) -> None:
     from parley.accounts import second_factor, services
 
     migrate_database()
-    user = services.get_user(public_id=args.user_id)
+    user = services.find_user_by_public_id(args.user_id)
+    if user is None:
+        raise CommandError(f"no user with id {args.user_id!r}")
     removed = second_factor.reset_factors(user=user, reset_by="the command line")
     print(f"Removed {removed} second factor(s) of user {user.public_id}")
 
