@@ -22,7 +22,8 @@ from .second_factor_flow import (
 )
 from .test_login_links import path_of
 
-pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+# db first: on PostgreSQL the rate limits live in a database cache table.
+pytestmark = pytest.mark.usefixtures("db", "fresh_rate_limits")
 
 
 def events():
