@@ -95,6 +95,13 @@ def test_an_authenticator_app_is_enrolled_then_asked_for_at_the_next_email_login
     assert csp_violations.seen == []
 
 
+def scripts_ready(page, heading: str) -> None:
+    """Wait for the page with this heading to finish loading: allauth's passkey buttons get
+    their handler on DOMContentLoaded, and a test clicks faster than a person could."""
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    page.wait_for_load_state("load")
+
+
 def add_virtual_authenticator(page) -> None:
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
@@ -120,6 +127,7 @@ def test_a_passkey_is_enrolled_then_signs_in_as_the_second_factor(
     log_in(guarded, user)
     open_second_factors(guarded)
     guarded.get_by_role("link", name="Add a passkey").click()
+    scripts_ready(guarded, "Add a passkey")
     guarded.get_by_label("Name").fill("Laptop")
     guarded.get_by_role("button", name="Add passkey").click()
     # The first factor comes with recovery codes, shown straight away.
@@ -131,6 +139,7 @@ def test_a_passkey_is_enrolled_then_signs_in_as_the_second_factor(
 
     log_in_by_email(guarded, "pia@example.com")
     expect(guarded.get_by_role("heading", name="One more step")).to_be_visible()
+    scripts_ready(guarded, "One more step")
     guarded.get_by_role("button", name="Use a passkey").click()
     expect(guarded.get_by_role("heading", name="Welcome, Pia")).to_be_visible()
     assert csp_violations.seen == []
@@ -142,12 +151,14 @@ def test_a_login_link_asks_for_the_passkey_too(guarded, log_in, make_user):
     log_in(guarded, user)
     open_second_factors(guarded)
     guarded.get_by_role("link", name="Add a passkey").click()
+    scripts_ready(guarded, "Add a passkey")
     guarded.get_by_role("button", name="Add passkey").click()
     expect(guarded.get_by_role("heading", name="Recovery codes")).to_be_visible()
     log_out(guarded)
 
     log_in(guarded, user)
     expect(guarded.get_by_role("heading", name="One more step")).to_be_visible()
+    scripts_ready(guarded, "One more step")
     guarded.get_by_role("button", name="Use a passkey").click()
     expect(guarded.get_by_role("heading", name="Welcome, Lin")).to_be_visible()
 

@@ -44,6 +44,7 @@ def test_an_email_login_asks_for_the_authenticator_apps_code_before_signing_in(c
     assert not logged_in_user(client).is_authenticated
     page = client.get(AUTHENTICATE)
     assert b"authenticator app" in page.content
+    assert b"Use a passkey" not in page.content  # they have none
 
     refused = client.post(AUTHENTICATE, {"code": wrong_code(app)})
     assert refused.status_code == 200 and b"Incorrect code" in refused.content
