@@ -284,6 +284,11 @@ SSO_ALLOW_HTTP_LOOPBACK = env.bool("PARLEY_SSO_ALLOW_HTTP_LOOPBACK", default=Fal
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Parley"
 MFA_REAUTHENTICATION_REQUIRED = True
+MFA_FORMS = {
+    "authenticate_webauthn": "parley.accounts.mfa_forms.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "parley.accounts.mfa_forms.ReauthenticateWebAuthnForm",
+    "add_webauthn": "parley.accounts.mfa_forms.AddWebAuthnForm",
+}
 # Browsers offer WebAuthn on http only at localhost (a development instance); the origin
 # check is then relaxed to match. Over https, fido2 checks the origin against the host.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS

@@ -3,7 +3,6 @@ person's own account."""
 
 from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.models import Authenticator
-from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from allauth.mfa.webauthn.internal import auth as webauthn_auth
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from parley.web.errors import render_error
 
 from . import link_second_factor
 from .login_links import consume_login_link
+from .mfa_forms import AuthenticateWebAuthnForm
 from .models import LoginMethod
 from .second_factor import factor_types, has_second_factor
 from .sessions import log_user_in

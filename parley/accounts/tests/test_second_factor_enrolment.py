@@ -96,3 +96,13 @@ def test_someone_signed_in_by_a_login_link_adds_a_first_factor_and_needs_it_to_r
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
     assert second_factor.has_second_factor(user=owner)
+
+
+@pytest.mark.parametrize("credential", ["not json", '{"id": "forged", "response": {}}', "[]"])
+def test_a_forged_passkey_registration_adds_nothing_and_says_so(member_client, credential):
+    member_client.get("/accounts/2fa/webauthn/add/")
+    response = member_client.post(
+        "/accounts/2fa/webauthn/add/", {"name": "Forged", "credential": credential}
+    )
+    assert response.status_code == 200
+    assert not second_factor.has_second_factor(user=member_client.user)

@@ -141,3 +141,52 @@ def test_a_login_link_of_someone_without_a_second_factor_signs_in_at_once(client
     user = make_user(email="plain@example.com")
     assert client.get(path_of(create_login_link(user=user)))["Location"] == "/"
     assert logged_in_user(client) == user
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"credential": "not json"},
+        {"credential": '{"id": "forged", "response": {}}'},
+        {"credential": "{}"},
+        {"code": "1" * 5000},
+        {"code": ""},
+        {},
+    ],
+    ids=["malformed", "forged-passkey", "empty-passkey", "oversized-code", "empty-code", "nothing"],
+)
+def test_a_bad_second_factor_after_a_link_signs_no_one_in(client, make_user, data):
+    user = make_user(email="bad-input@example.com")
+    enrol_authenticator_app(user)
+    client.get(path_of(create_login_link(user=user)))
+    response = client.post(LINK_SECOND_FACTOR, data)
+    assert response.status_code == 200
+    assert not logged_in_user(client).is_authenticated
+    assert not AuthEvent.objects.filter(method="link", outcome="success").exists()
+
+
+def test_a_user_deactivated_after_following_the_link_is_not_signed_in(client, make_user):
+    from parley.accounts import services
+
+    user = make_user(email="gone@example.com")
+    app = enrol_authenticator_app(user)
+    client.get(path_of(create_login_link(user=user)))
+    services.deactivate_user(user=user)
+    response = client.post(LINK_SECOND_FACTOR, {"code": app.now()})
+    assert response.status_code == 401
+    assert not logged_in_user(client).is_authenticated
+
+
+@pytest.mark.parametrize(
+    "credential", ["not json", '{"id": "forged", "response": {}}', '{"rawId": 5}', "[]"]
+)
+def test_a_forged_passkey_at_the_email_logins_step_is_an_incorrect_code_not_an_error(
+    client, make_user, credential
+):
+    user = make_user(email="forger@example.com")
+    enrol_authenticator_app(user)
+    email_code_accepted(client, "forger@example.com")
+    client.get(AUTHENTICATE)
+    response = client.post(AUTHENTICATE, {"credential": credential})
+    assert response.status_code == 200
+    assert not logged_in_user(client).is_authenticated
