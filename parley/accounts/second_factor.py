@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.audit import services as audit
-from parley.audit.models import Method, Outcome
 from parley.errors import ValidationFailed
 
 from .models import InstanceSettings, User
@@ -67,9 +66,10 @@ def get_policy() -> Policy:
     return Policy(required=instance.mfa_required_for_staff, grace_days=instance.mfa_grace_days)
 
 
-def set_policy(*, required: bool, grace_days: int) -> Policy:
-    """Require a second factor of staff or not, and set the grace period in days. Switching
-    the requirement on starts a fresh grace period for everyone already staff."""
+def set_policy(*, required: bool, grace_days: int, by: str) -> Policy:
+    """Require a second factor of staff or not, and set the grace period in days, audited
+    as made `by` someone (parley.audit.actors). Switching the requirement on starts a fresh
+    grace period for everyone already staff."""
     if isinstance(grace_days, bool) or not isinstance(grace_days, int):
         raise ValidationFailed(
             f"grace days not a whole number: {grace_days!r}",
@@ -95,22 +95,26 @@ def set_policy(*, required: bool, grace_days: int) -> Policy:
                 "updated_at",
             ]
         )
+        audit.record_change(
+            by=by,
+            reason="second_factor_policy_changed",
+            detail=f"required of staff: {'on' if required else 'off'}; grace {grace_days} days",
+        )
     return Policy(required=row.mfa_required_for_staff, grace_days=row.mfa_grace_days)
 
 
-def reset_factors(*, user: User, reset_by: str, request=None) -> int:
+def reset_factors(*, user: User, by: str, request=None) -> int:
     """Remove every second factor of `user` (TOTP, passkeys, recovery codes), so they log
-    in by email alone until they enrol again; audited. Returns how many were removed.
-    Who may do this is the caller's check (roles.MANAGE_SECOND_FACTORS)."""
+    in by email alone until they enrol again; audited as made `by` someone. Returns how many
+    were removed. Who may do this is the caller's check (roles.MANAGE_SECOND_FACTORS)."""
     with transaction.atomic():
         kinds = factor_types(user=user)
         removed, _ = Authenticator.objects.filter(user_id=user.pk).delete()
-    audit.record_event(
-        method=Method.MFA,
-        outcome=Outcome.SUCCESS,
-        reason="factors_reset",
-        request=request,
-        public_user_id=user.public_id,
-        detail=f"{removed} removed ({', '.join(kinds) or 'none'}) by {reset_by}",
-    )
+        audit.record_change(
+            by=by,
+            reason="second_factors_reset",
+            request=request,
+            public_user_id=user.public_id,
+            detail=f"{removed} removed ({', '.join(kinds) or 'none'})",
+        )
     return removed

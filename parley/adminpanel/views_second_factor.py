@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from parley.accounts import roles, second_factor
+from parley.audit import actors
 from parley.errors import ParleyError
 
 from .access import role_required
@@ -31,7 +32,9 @@ def second_factor_policy(request):
         return redirect("adminpanel:authentication")
     try:
         policy = second_factor.set_policy(
-            required=form.cleaned_data["required"], grace_days=form.cleaned_data["grace_days"]
+            required=form.cleaned_data["required"],
+            grace_days=form.cleaned_data["grace_days"],
+            by=actors.user(request.user),
         )
     except ParleyError as error:
         messages.error(request, error.user_message)
@@ -49,9 +52,7 @@ def second_factor_policy(request):
 @role_required(roles.MANAGE_SECOND_FACTORS)
 def user_reset_second_factors(request, public_id: str):
     user = _user_or_404(public_id)
-    removed = second_factor.reset_factors(
-        user=user, reset_by=f"owner {request.user.public_id}", request=request
-    )
+    removed = second_factor.reset_factors(user=user, by=actors.user(request.user), request=request)
     messages.success(
         request,
         f"Removed {removed} second factor{'s' if removed != 1 else ''} of {user}: they log in "

@@ -27,6 +27,7 @@ def add_commands(sub) -> None:
 
 def policy_command(args) -> None:
     from parley.accounts import second_factor
+    from parley.audit import actors
 
     migrate_database()
     current = second_factor.get_policy()
@@ -38,6 +39,7 @@ def policy_command(args) -> None:
                 else SWITCH[args.require_for_admins]
             ),
             grace_days=current.grace_days if args.grace_days is None else args.grace_days,
+            by=actors.COMMAND_LINE,
         )
     state = "on" if current.required else "off"
     print(f"Second factor required for owners and admins: {state}")
@@ -46,12 +48,13 @@ def policy_command(args) -> None:
 
 def reset_command(args) -> None:
     from parley.accounts import second_factor, services
+    from parley.audit import actors
 
     migrate_database()
     user = services.find_user_by_public_id(args.user_id)
     if user is None:
         raise CommandError(f"no user with id {args.user_id!r}")
-    removed = second_factor.reset_factors(user=user, reset_by="the command line")
+    removed = second_factor.reset_factors(user=user, by=actors.COMMAND_LINE)
     print(f"Removed {removed} second factor(s) of user {user.public_id}")
 
 

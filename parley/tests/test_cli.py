@@ -269,7 +269,7 @@ def test_mfa_reset_removes_a_users_factors_and_is_audited(db, capsys, make_user)
     code, out, _ = run(capsys, "mfa", "reset", user.public_id)
     assert code == 0 and f"Removed 2 second factor(s) of user {user.public_id}" in out
     assert not second_factor.has_second_factor(user=user)
-    event = AuthEvent.objects.get(reason="factors_reset")
-    assert event.public_user_id == user.public_id and "by the command line" in event.detail
+    event = AuthEvent.objects.get(reason="second_factors_reset")
+    assert (event.public_user_id, event.actor) == (user.public_id, "command line")
     code, _, err = run(capsys, "mfa", "reset", "no-such-user")
     assert code == 2 and "no user with id 'no-such-user'" in err

@@ -70,16 +70,16 @@ def test_an_admin_action_is_refused_after_the_grace_period_too(client, admin, ma
 
 
 def test_with_the_requirement_off_staff_are_neither_reminded_nor_stopped(client, admin):
-    second_factor.set_policy(required=False, grace_days=7)
+    second_factor.set_policy(required=False, grace_days=7, by="test")
     client.force_login(became_staff_days_ago(admin, 100))
     response = client.get(reverse("adminpanel:users"))
     assert response.status_code == 200 and "Enrol now" not in response.content.decode()
 
 
 def test_switching_the_requirement_on_gives_existing_staff_a_fresh_grace_period(client, admin):
-    second_factor.set_policy(required=False, grace_days=7)
+    second_factor.set_policy(required=False, grace_days=7, by="test")
     became_staff_days_ago(admin, 100)
-    second_factor.set_policy(required=True, grace_days=7)
+    second_factor.set_policy(required=True, grace_days=7, by="test")
     client.force_login(admin)
     response = client.get(reverse("adminpanel:users"))
     assert response.status_code == 200 and "Enrol now" in response.content.decode()
@@ -89,18 +89,18 @@ def test_the_grace_period_counts_from_becoming_staff_not_from_signing_up(make_us
     member = make_user(email="late@example.com")
     User.objects.filter(pk=member.pk).update(created_at=timezone.now() - timedelta(days=90))
     assert member.staff_since is None
-    promoted = services.set_role(user=member, role=Role.ADMIN)
+    promoted = services.set_role(by="test", user=member, role=Role.ADMIN)
     assert promoted.staff_since is not None
     assert not second_factor.enrolment_due(user=promoted).overdue
     since = promoted.staff_since
     # Between staff roles the clock keeps running; leaving staff stops it.
-    assert services.set_role(user=promoted, role=Role.AUDITOR).staff_since == since
-    demoted = services.set_role(user=promoted, role=Role.MEMBER)
+    assert services.set_role(by="test", user=promoted, role=Role.AUDITOR).staff_since == since
+    demoted = services.set_role(by="test", user=promoted, role=Role.MEMBER)
     assert demoted.staff_since is None
     assert second_factor.enrolment_due(user=demoted) is None
 
 
-def test_an_owner_sets_the_requirement_in_the_admin_panel(admin_client):
+def test_an_owner_sets_the_requirement_in_the_admin_panel(admin_client, admin_user):
     page = admin_client.get(reverse("adminpanel:authentication")).content.decode()
     assert "Require a second factor for owners and admins" in page
     response = admin_client.post(reverse("adminpanel:second_factor_policy"), {"grace_days": "3"})
@@ -110,6 +110,11 @@ def test_an_owner_sets_the_requirement_in_the_admin_panel(admin_client):
         reverse("adminpanel:second_factor_policy"), {"required": "on", "grace_days": "14"}
     )
     assert second_factor.get_policy() == second_factor.Policy(required=True, grace_days=14)
+    changes = AuthEvent.objects.filter(reason="second_factor_policy_changed").order_by("id")
+    assert [(e.actor, e.detail) for e in changes] == [
+        (f"user {admin_user.public_id}", "required of staff: off; grace 3 days"),
+        (f"user {admin_user.public_id}", "required of staff: on; grace 14 days"),
+    ]
 
 
 @pytest.mark.parametrize("grace_days", ["-1", "366", "soon", ""])
@@ -147,14 +152,14 @@ def test_an_owner_resets_a_members_second_factors_and_it_is_audited(
     assert "Removed 2 second factors" in response.content.decode()
     assert not second_factor.has_second_factor(user=member)
     assert second_factor.factor_types(user=member) == []
-    event = AuthEvent.objects.get(reason="factors_reset")
-    assert (event.method, event.outcome, event.public_user_id) == (
-        "mfa",
+    event = AuthEvent.objects.get(reason="second_factors_reset")
+    assert (event.method, event.outcome, event.public_user_id, event.actor) == (
+        "admin",
         "success",
         member.public_id,
+        f"user {admin_user.public_id}",
     )
-    assert f"by owner {admin_user.public_id}" in event.detail
-    assert "recovery_codes, totp" in event.detail
+    assert "2 removed (recovery_codes, totp)" in event.detail
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.USER_MANAGER, Role.AUDITOR, Role.MEMBER])
@@ -165,7 +170,7 @@ def test_no_one_but_an_owner_may_reset_second_factors(client_as, make_user, role
     response = client.post(reverse("adminpanel:reset_second_factors", args=[member.public_id]))
     assert response.status_code == 403
     assert second_factor.has_second_factor(user=member)
-    assert not AuthEvent.objects.filter(reason="factors_reset").exists()
+    assert not AuthEvent.objects.filter(reason="second_factors_reset").exists()
     if role != Role.MEMBER:
         page = client.get(reverse("adminpanel:user", args=[member.public_id])).content
         assert b"Reset second factors" not in page
