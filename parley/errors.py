@@ -133,6 +133,15 @@ class LoginLinkUsed(AuthError):
     user_message = "This login link has already been used. Ask for a new one."
 
 
+class SecondFactorStepExpired(AuthError):
+    code = "second_factor_step_expired"
+    status = 401
+    user_message = (
+        "Your sign-in waited too long for its second factor, or was finished already. "
+        "Ask for a new login link."
+    )
+
+
 class EmailLoginDisabled(AuthError):
     code = "email_login_disabled"
     status = 403

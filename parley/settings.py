@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "parley.accounts",
     "parley.groups",
     "parley.branding",
@@ -299,6 +300,20 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 SOCIALACCOUNT_STORE_TOKENS = False
 # Tests only: an identity provider on http://127.0.0.1 or localhost. Production needs https.
 SSO_ALLOW_HTTP_LOOPBACK = env.bool("PARLEY_SSO_ALLOW_HTTP_LOOPBACK", default=False)
+
+# Second factors (DESIGN §3, docs/security.md): an authenticator app (TOTP) with recovery
+# codes, and passkeys. Adding or removing one asks for a fresh email code (or a factor) first.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Parley"
+MFA_REAUTHENTICATION_REQUIRED = True
+MFA_FORMS = {
+    "authenticate_webauthn": "parley.accounts.mfa_forms.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "parley.accounts.mfa_forms.ReauthenticateWebAuthnForm",
+    "add_webauthn": "parley.accounts.mfa_forms.AddWebAuthnForm",
+}
+# Browsers offer WebAuthn on http only at localhost (a development instance); the origin
+# check is then relaxed to match. Over https, fido2 checks the origin against the host.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(environ.Env.email_url_config(EMAIL_URL))

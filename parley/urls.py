@@ -11,10 +11,11 @@ def not_offered(request, *args, **kwargs):
 urlpatterns = [
     # allauth pages Parley does not offer: there are no passwords, and a person's email
     # changes only through the admin panel or their JWT (services keep seats and the
-    # one-email-per-user rule there).
+    # one-email-per-user rule there). Re-authenticating by password neither; by an email
+    # code (reauthenticate/code/) it guards adding or removing a second factor.
     # Nor allauth's social account pages: every SSO login ends in parley.sso's own login,
     # and people connect no accounts themselves.
-    re_path(r"^accounts/(email|password|reauthenticate|3rdparty|social)/", not_offered),
+    re_path(r"^accounts/(email/|password/|reauthenticate/$|3rdparty/|social/)", not_offered),
     path("", include("parley.chat.urls")),
     path("", include("parley.branding.urls")),  # logo, accent stylesheet, favicon.ico
     path("", include("parley.widget.urls")),

@@ -163,6 +163,16 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
             template_prefix, context = self._unknown_account_mail(email, context)
         super().send_mail(template_prefix, email, {**context, **_public_links(context)})
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # Re-authenticating is a fresh code to a verified address or a second factor. Who
+        # signed in by a login link or JWT may have neither yet; they add a first factor
+        # with their session alone rather than not at all (allauth would answer 403).
+        # Changing or removing a factor always asks again: the factor itself will do.
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        user = getattr(_current_request(), "user", None)
+        return user is None or bool(self.get_reauthentication_methods(user))
+
     def get_client_ip(self, request) -> str:
         # allauth's per-address limits count the same client as the audit log and Parley's
         # own limits; allauth's default would count a reverse proxy as one client for all.

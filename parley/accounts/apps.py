@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.contrib.auth.signals import user_logged_in
 
-        from . import signals  # noqa: F401  (registers the receivers)
+        from . import second_factor_signals, signals  # noqa: F401  (registers the receivers)
 
         # Django's own last_login update is a second write per login; record_login does it.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")

@@ -77,6 +77,9 @@ class User(AbstractBaseUser):
     last_login_method = models.CharField(
         max_length=16, choices=LoginMethod.choices, blank=True, default=""
     )
+    # When the person last gained a role that opens the admin panel (None while they hold
+    # none): the grace period to enrol a second factor counts from here (second_factor.py).
+    staff_since = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -138,6 +141,12 @@ class InstanceSettings(models.Model):
     signup_needs_approval = models.BooleanField(default=False)
     # Usage periods (day, week, month) reset at midnight in this IANA time zone.
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Everyone who opens the admin panel must enrol a second factor, `mfa_grace_days` after
+    # becoming staff (or after the requirement was switched on, `mfa_required_since`).
+    # On for a new instance; an instance that existed before keeps it off (migration 0006).
+    mfa_required_for_staff = models.BooleanField(default=True)
+    mfa_grace_days = models.PositiveSmallIntegerField(default=7)
+    mfa_required_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

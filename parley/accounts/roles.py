@@ -28,6 +28,8 @@ MANAGE_SCIM = "manage_scim"
 TEST_TOKENS = "test_tokens"
 VIEW_AUDIT = "view_audit"
 VIEW_USAGE = "view_usage"
+# The second-factor requirement for staff, and resetting a person's second factors.
+MANAGE_SECOND_FACTORS = "manage_second_factors"
 
 _USER_MANAGER = frozenset({VIEW_USERS, MANAGE_USERS, MANAGE_SEATS, MANAGE_GROUPS})
 _AUDITOR = frozenset({VIEW_USERS, VIEW_AUDIT, VIEW_USAGE})
@@ -44,7 +46,7 @@ _ADMIN = (
         TEST_TOKENS,
     }
 )
-_OWNER = _ADMIN | {MANAGE_JWT_SECRETS, MANAGE_JWT_TRUST, MANAGE_SSO}
+_OWNER = _ADMIN | {MANAGE_JWT_SECRETS, MANAGE_JWT_TRUST, MANAGE_SSO, MANAGE_SECOND_FACTORS}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OWNER: _OWNER,

@@ -25,6 +25,7 @@ from parley.errors import (
 )
 
 from .models import CreatedVia, InstanceSettings, Role, Status, User, normalize_email
+from .roles import is_staff
 from .selectors import confirmed_users
 from .validation import clean_email, clean_metadata, clean_name, clean_public_id
 
@@ -173,6 +174,7 @@ def create_user(
             created_via=created_via,
             role=role,
             metadata=metadata,
+            staff_since=timezone.now() if is_staff(role) else None,
         )
         insert_user(user)
     return user
@@ -253,8 +255,14 @@ def set_role(*, user: User, role: str, by: str) -> User:
         if role != Role.OWNER:
             _require_another_owner(user)
         previous = user.role
+        if not is_staff(role):
+            user.staff_since = None
+        elif not is_staff(previous) or user.staff_since is None:
+            # The second factor's grace period counts from becoming staff, not from each
+            # change between staff roles.
+            user.staff_since = timezone.now()
         user.role = role
-        user.save(update_fields=["role"])
+        user.save(update_fields=["role", "staff_since"])
         if previous != role:
             audit.record_change(
                 by=by,

@@ -1,5 +1,9 @@
-"""Account pages outside allauth: the one-time login link and the person's own account."""
+"""Account pages outside allauth: the one-time login link (and its second factor) and the
+person's own account."""
 
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.internal import auth as webauthn_auth
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -11,26 +15,26 @@ from parley.audit.models import Method, Outcome
 from parley.errors import AuthError, ParleyError
 from parley.web.errors import render_error
 
-from . import email_change, services
+from . import email_change, link_second_factor, services
 from .login_links import consume_login_link
+from .mfa_forms import AuthenticateWebAuthnForm
 from .models import LoginMethod
+from .second_factor import factor_types, has_second_factor
 from .sessions import log_user_in
 
 
-@never_cache
-@require_GET
-def login_link(request, token: str):
-    try:
-        user = consume_login_link(token=token)
-    except AuthError as error:
-        event = audit.record_event(
-            method=Method.LINK,
-            outcome=Outcome.FAILURE,
-            reason=error.code,
-            detail=error.reason,
-            request=request,
-        )
-        return render_error(request, error, reference=event.reference)
+def _link_failed(request, error: AuthError):
+    event = audit.record_event(
+        method=Method.LINK,
+        outcome=Outcome.FAILURE,
+        reason=error.code,
+        detail=error.reason,
+        request=request,
+    )
+    return render_error(request, error, reference=event.reference)
+
+
+def _link_logged_in(request, user, *, detail: str = ""):
     log_user_in(request, user=user, method=LoginMethod.LINK)
     audit.record_event(
         method=Method.LINK,
@@ -38,6 +42,7 @@ def login_link(request, token: str):
         reason="ok",
         request=request,
         public_user_id=user.public_id,
+        detail=detail,
     )
     if user.is_staff and not user.email:
         # The link is used up: without an email, this admin's next way in is the CLI.
@@ -46,6 +51,48 @@ def login_link(request, token: str):
         response = redirect("adminpanel:users" if user.is_staff else "home")
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@never_cache
+@require_GET
+def login_link(request, token: str):
+    try:
+        user = consume_login_link(token=token)
+    except AuthError as error:
+        return _link_failed(request, error)
+    if has_second_factor(user=user):
+        link_second_factor.hold(request, user=user)
+        response = redirect("login_link_second_factor")
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    return _link_logged_in(request, user)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_link_second_factor(request):
+    """Asks whoever followed a login link for their second factor (a code from their app, a
+    recovery code or a passkey) with allauth's own forms, then signs them in."""
+    try:
+        user = link_second_factor.held_user(request)
+    except AuthError as error:
+        return _link_failed(request, error)
+    code_form, passkey_form = AuthenticateForm(user=user), AuthenticateWebAuthnForm(user=user)
+    if request.method == "POST":
+        if "code" in request.POST:
+            posted = code_form = AuthenticateForm(user=user, data=request.POST)
+        else:
+            posted = passkey_form = AuthenticateWebAuthnForm(user=user, data=request.POST)
+        if posted.is_valid():
+            posted.save()
+            link_second_factor.release(request)
+            kind = getattr(posted, "authenticator", None) or posted.cleaned_data["credential"]
+            return _link_logged_in(request, user, detail=f"second factor: {kind.type}")
+    context = {"title": "Second factor", "form": code_form, "action_url": request.path}
+    if Authenticator.Type.WEBAUTHN in factor_types(user=user):
+        context["webauthn_form"] = passkey_form
+        context["js_data"] = {"request_options": webauthn_auth.begin_authentication(user)}
+    return render(request, "accounts/login_link_second_factor.html", context)
 
 
 def _account_page(request, *, name_error="", email_error="", email_value=""):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parley.accounts import login_links, roles, selectors, services, signups
+from parley.accounts import login_links, roles, second_factor, selectors, services, signups
 from parley.accounts.models import CreatedVia, Role, Status, User
 from parley.audit import actors
 from parley.audit.selectors import EventFilter, list_events, recent_events_for
@@ -139,6 +139,7 @@ def _render_user(request, user: User, **extra):
         metadata=metadata,
         events=events,
         memberships=memberships_of(user=user),
+        second_factors=second_factor.factor_types(user=user),
         is_self=user.pk == request.user.pk,
         may_act=roles.outranks_or_equals(request.user.role, user.role),
         role_choices=[(r, Role(r).label) for r in roles.assignable_roles(request.user.role)],
@@ -257,6 +258,7 @@ def authentication(request):
         title="User Authentication",
         email_form=form,
         jwt_enabled=get_jwt_settings().enabled,
+        second_factor_policy=second_factor.get_policy(),
     )
 
 

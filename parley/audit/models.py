@@ -18,6 +18,7 @@ class Method(models.TextChoices):
     # Not a login: a change an admin, an API key or the command line made (groups, roles).
     ADMIN = "admin", "Admin change"
     SCIM = "scim", "SCIM provisioning"
+    MFA = "mfa", "Second factor"
 
 
 class AuthEvent(models.Model):

@@ -14,6 +14,7 @@ from parley.cli import (
     groups,
     jwt,
     manage,
+    mfa,
     scim,
     seats,
     serve,
@@ -23,7 +24,9 @@ from parley.cli import (
 from parley.cli.base import CommandError, Parser
 from parley.errors import ParleyError
 
-COMMAND_GROUPS = (serve, admin, seats, users, groups, branding, jwt, apikey, sso, scim, manage)
+COMMAND_GROUPS = (
+    serve, admin, seats, users, groups, branding, jwt, apikey, sso, scim, mfa, manage,
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

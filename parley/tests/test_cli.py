@@ -235,3 +235,41 @@ def test_apikey_revoke_by_prefix_or_id_stops_the_key(db, capsys, client):
 def test_apikey_errors_are_one_line(db, capsys, argv):
     code, _, err = run(capsys, *argv)
     assert_one_line_error(code, err)
+
+
+def test_mfa_policy_shows_and_changes_the_requirement_for_staff(db, capsys):
+    from parley.accounts import second_factor
+
+    code, out, _ = run(capsys, "mfa", "policy")
+    assert code == 0 and "owners and admins: on" in out and "7 days" in out
+    code, out, _ = run(capsys, "mfa", "policy", "--require-for-admins", "off", "--grace-days", "3")
+    assert code == 0 and "owners and admins: off" in out and "3 days" in out
+    assert second_factor.get_policy() == second_factor.Policy(required=False, grace_days=3)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--grace-days", "soon"), ("--grace-days", "400"), ("--require-for-admins", "maybe")],
+)
+def test_mfa_policy_refuses_bad_input_and_changes_nothing(db, capsys, argv):
+    from parley.accounts import second_factor
+
+    code, out, err = run(capsys, "mfa", "policy", *argv)
+    assert code != 0 and out == "" and err.startswith("parley: ")
+    assert second_factor.get_policy() == second_factor.Policy(required=True, grace_days=7)
+
+
+def test_mfa_reset_removes_a_users_factors_and_is_audited(db, capsys, make_user):
+    from parley.accounts import second_factor
+    from parley.accounts.tests.second_factor_flow import enrol_authenticator_app
+    from parley.audit.models import AuthEvent
+
+    user = make_user(email="lost@example.com")
+    enrol_authenticator_app(user)
+    code, out, _ = run(capsys, "mfa", "reset", user.public_id)
+    assert code == 0 and f"Removed 2 second factor(s) of user {user.public_id}" in out
+    assert not second_factor.has_second_factor(user=user)
+    event = AuthEvent.objects.get(reason="second_factors_reset")
+    assert (event.public_user_id, event.actor) == (user.public_id, "command line")
+    code, _, err = run(capsys, "mfa", "reset", "no-such-user")
+    assert code == 2 and "no user with id 'no-such-user'" in err

@@ -23,10 +23,12 @@ ALL = {
     "view_audit",
     "view_usage",
     "manage_sso",
+    "manage_second_factors",
 }
 MAY = {
     Role.OWNER: ALL,
-    Role.ADMIN: ALL - {"manage_jwt_secrets", "manage_jwt_trust", "manage_sso"},
+    Role.ADMIN: ALL
+    - {"manage_jwt_secrets", "manage_jwt_trust", "manage_sso", "manage_second_factors"},
     Role.USER_MANAGER: {"view_users", "manage_users", "manage_seats", "manage_groups"},
     Role.AUDITOR: {"view_users", "view_audit", "view_usage"},
     Role.MEMBER: set(),
@@ -102,6 +104,8 @@ ROUTES = [
     ("sso_settings", "post", "manage_sso"),
     ("branding", "get", "manage_branding"),
     ("branding", "post", "manage_branding"),
+    ("second_factor_policy", "post", "manage_second_factors"),
+    ("reset_second_factors", "post", "manage_second_factors"),
 ]
 ID_ARGUMENTS = {
     "key_id": 999,
