@@ -150,8 +150,10 @@ def create_user(
     public_id: str | None = None,
     role: str = Role.MEMBER,
     metadata: dict | None = None,
+    active: bool = True,
 ) -> User:
-    """Create an active user, taking a seat. Raises SeatLimitReached, EmailTaken, UserIdTaken,
+    """Create an active user, taking a seat (or, with `active` False, a deactivated one that
+    holds none, as SCIM may provision). Raises SeatLimitReached, EmailTaken, UserIdTaken,
     ValidationFailed; on any error nothing is created."""
     email = clean_email(email)
     if public_id is not None:
@@ -167,8 +169,10 @@ def create_user(
             raise EmailTaken(f"email {normalize_email(email)} already in use")
         if public_id is not None and User.objects.filter(public_id=public_id).exists():
             raise UserIdTaken(f"public id {public_id!r} already in use")
-        require_free_seat(locked)
+        if active:
+            require_free_seat(locked)
         user = User(
+            status=Status.ACTIVE if active else Status.DEACTIVATED,
             public_id=public_id or new_public_id(),
             email=email,
             created_via=created_via,

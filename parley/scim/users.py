@@ -107,12 +107,13 @@ def create(*, payload: Any, token: ScimToken, request=None) -> User:
     with transaction.atomic():
         _require_free_user_name(fields.user_name, exclude=None)
         user = accounts.create_user(
-            email=fields.email, created_via=CreatedVia.SCIM, public_id=fields.public_id
+            email=fields.email,
+            created_via=CreatedVia.SCIM,
+            public_id=fields.public_id,
+            active=fields.active is not False,  # an inactive person takes no seat
         )
         accounts.set_name(user=user, name=fields.name)
         _save_record(ScimUser(user=user, user_name=fields.user_name, attributes=fields.attributes))
-        if fields.active is False:
-            accounts.deactivate_user(user=user)
     record_change(
         token=token,
         reason="scim_user_created",

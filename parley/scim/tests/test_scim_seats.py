@@ -55,3 +55,13 @@ def test_deactivating_frees_a_seat_for_the_next_person(scim):
         scim.patch(f"Users/{ann}", {"op": "replace", "path": "active", "value": True}).status_code
         == 403
     )
+
+
+def test_an_inactive_person_is_provisioned_on_a_full_instance_holding_no_seat(scim, make_user):
+    make_user(email="first@example.com")
+    accounts.set_seat_limit(limit=1)
+    ann = scim.create_user("ann@example.com", displayName="Ann", active=False)["id"]
+    user = User.objects.get(pk=ann)
+    assert (user.status, user.name) == (Status.DEACTIVATED, "Ann")
+    assert accounts.seat_usage().used == 1
+    assert "deactivated" in AuthEvent.objects.get(reason="scim_user_created").detail
