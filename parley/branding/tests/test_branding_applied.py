@@ -159,3 +159,7 @@ def test_the_widget_takes_the_accent_unless_it_has_its_own(client, acme):
         open_on_load=False,
     )
     assert '"accentColor": "#123456"' in client.get("/widget/frame/").content.decode()
+
+
+def test_the_widgets_message_box_names_the_instance(client, acme):
+    assert 'placeholder="Message Acme Chat…"' in client.get("/widget/frame/").content.decode()
