@@ -1,13 +1,10 @@
 """Admin API keys: made (shown once), checked on every request, revoked."""
 
-import secrets
-from datetime import timedelta
-
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from parley.accounts import roles
+from parley.accounts.credentials import clean_credential_name, mint_credential, note_use
 from parley.accounts.models import Role
 from parley.accounts.tokens import (
     ADMIN_KEY_PREFIX,
@@ -20,9 +17,6 @@ from parley.errors import NotFound, RoleForbidden, ValidationFailed
 from .errors import AdminKeyRequired, ApiKeyInvalid, ApiKeyRevoked
 from .models import ApiKey
 
-SHOWN_PREFIX_LENGTH = len(ADMIN_KEY_PREFIX) + 8
-# Touching last_used_at on every request would make every API call a write.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 NAME_MAX_LENGTH = 100
 
 
@@ -40,29 +34,13 @@ def create_api_key(
             f"role {acting_role} may not make a {role} key",
             user_message="A key cannot have a higher role than yours.",
         )
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed("api key name missing", user_message="Give the key a name.")
-    if len(name) > NAME_MAX_LENGTH or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise ValidationFailed(
-            "api key name invalid",
-            user_message=f"The name must be at most {NAME_MAX_LENGTH} printable characters.",
-        )
-    for _ in range(5):
-        secret = ADMIN_KEY_PREFIX + secrets.token_urlsafe(32)
-        try:
-            with transaction.atomic():
-                key = ApiKey.objects.create(
-                    name=name,
-                    role=role,
-                    prefix=secret[:SHOWN_PREFIX_LENGTH],
-                    key_hash=hash_secret(secret),
-                    created_by=created_by[:64],
-                )
-        except IntegrityError:  # a prefix collision: 48 random bits, but be sure
-            continue
-        return key, secret
-    raise RuntimeError("could not make a unique API key")
+    name = clean_credential_name(name, what="key", max_length=NAME_MAX_LENGTH)
+    return mint_credential(
+        prefix=ADMIN_KEY_PREFIX,
+        create=lambda shown, digest: ApiKey.objects.create(
+            name=name, role=role, prefix=shown, key_hash=digest, created_by=created_by[:64]
+        ),
+    )
 
 
 def create_operator_key(*, name: str) -> tuple[ApiKey, str]:
@@ -83,10 +61,7 @@ def authenticate_api_key(*, secret: str) -> ApiKey:
         raise ApiKeyInvalid("unknown API key")
     if key.revoked_at is not None:
         raise ApiKeyRevoked(f"API key {key.prefix} is revoked")
-    now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        key.last_used_at = now
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    note_use(key)
     return key
 
 

@@ -1,25 +1,20 @@
 """SCIM tokens: made (shown once), checked on every SCIM request, revoked."""
 
 import hmac
-import secrets
-from datetime import timedelta
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from parley.accounts.credentials import clean_credential_name, mint_credential, note_use
 from parley.accounts.tokens import MAX_CREDENTIAL_LENGTH, hash_secret
 from parley.audit.models import Method, Outcome
 from parley.audit.services import record_event
-from parley.errors import AuthError, NotFound, ValidationFailed
+from parley.errors import AuthError, NotFound
 
 from .models import ScimToken
 
 TOKEN_PREFIX = "pscim_"
-SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
 NAME_MAX_LENGTH = ScimToken._meta.get_field("name").max_length
-# Touching last_used_at on every request would make every SCIM read a write.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class ScimTokenInvalid(AuthError):
@@ -34,41 +29,26 @@ class ScimTokenRevoked(ScimTokenInvalid):
 
 
 def clean_token_name(name) -> str:
-    name = (name or "").strip() if isinstance(name, str) else ""
-    if not name:
-        raise ValidationFailed("scim token name missing", user_message="Give the token a name.")
-    if len(name) > NAME_MAX_LENGTH or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise ValidationFailed(
-            "scim token name invalid",
-            user_message=f"The name must be at most {NAME_MAX_LENGTH} printable characters.",
-        )
-    return name
+    return clean_credential_name(name, what="token", max_length=NAME_MAX_LENGTH)
 
 
 def create_token(*, name: str, created_by: str, request=None) -> tuple[ScimToken, str]:
     """Make a token; returns it with the secret, which is never stored and never shown again."""
     name = clean_token_name(name)
-    for _ in range(5):
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        try:
-            with transaction.atomic():
-                token = ScimToken.objects.create(
-                    name=name,
-                    prefix=secret[:SHOWN_PREFIX_LENGTH],
-                    token_hash=hash_secret(secret),
-                    created_by=created_by[:64],
-                )
-        except IntegrityError:  # a prefix collision: 48 random bits, but be sure
-            continue
-        record_event(
-            method=Method.SCIM,
-            outcome=Outcome.SUCCESS,
-            reason="scim_token_created",
-            detail=f"SCIM token “{name}” ({token.prefix}…) created by {created_by}",
-            request=request,
-        )
-        return token, secret
-    raise RuntimeError("could not make a unique SCIM token")
+    token, secret = mint_credential(
+        prefix=TOKEN_PREFIX,
+        create=lambda shown, digest: ScimToken.objects.create(
+            name=name, prefix=shown, token_hash=digest, created_by=created_by[:64]
+        ),
+    )
+    record_event(
+        method=Method.SCIM,
+        outcome=Outcome.SUCCESS,
+        reason="scim_token_created",
+        detail=f"SCIM token “{name}” ({token.prefix}…) created by {created_by}",
+        request=request,
+    )
+    return token, secret
 
 
 def authenticate_token(*, secret: str | None) -> ScimToken:
@@ -85,10 +65,7 @@ def authenticate_token(*, secret: str | None) -> ScimToken:
         raise ScimTokenInvalid("unknown SCIM token")
     if token.revoked_at is not None:
         raise ScimTokenRevoked(f"SCIM token “{token.name}” ({token.prefix}…) is revoked")
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    note_use(token)
     return token
 
 
