@@ -14,24 +14,34 @@ from parley.errors import AuthError, RateLimited
 # add or incr per failure.
 
 
+# What each scope counts, for the refusal's reason: JWT codes, SCIM bearer tokens.
+_COUNTED = {"jwt": "failed JWT logins", "scim": "requests with a wrong SCIM token"}
+
+
 def refuse_if_over_limit(
-    *, ip: str | None, limit: int, window_seconds: int, now: float, refused: AuthError
+    *,
+    ip: str | None,
+    limit: int,
+    window_seconds: int,
+    now: float,
+    refused: AuthError,
+    scope: str = "jwt",
 ) -> None:
     """Raise RateLimited when `ip` is over the limit. Called only for a code that has just
     failed verification (`refused`): a correctly signed code is never refused here, so one
     guesser behind a shared address cannot lock out the people sharing it."""
-    failures = cache.get(_key(ip, window_seconds, now), 0)
+    failures = cache.get(_key(ip, window_seconds, now, scope), 0)
     if failures >= limit:
         raise RateLimited(
-            f"{failures} failed JWT logins from {ip or 'an unknown address'} in this "
+            f"{failures} {_COUNTED[scope]} from {ip or 'an unknown address'} in this "
             f"{window_seconds}-second window (limit {limit}); this code: {refused.reason}"
         )
 
 
-def count_failure(*, ip: str | None, window_seconds: int, now: float) -> None:
+def count_failure(*, ip: str | None, window_seconds: int, now: float, scope: str = "jwt") -> None:
     """Count one failed verification from `ip`. Raises CacheUnavailable (503) when Redis is
     unreachable: a guess that cannot be counted is not answered."""
-    key = _key(ip, window_seconds, now)
+    key = _key(ip, window_seconds, now, scope)
     # Until the window ends; each window has its own key, so an increment that resets the
     # expiry (Django's database cache does) never carries a count into the next window.
     timeout = int(window_seconds - now % window_seconds) + 1
@@ -53,5 +63,5 @@ def retired_setting_warning() -> str | None:
     )
 
 
-def _key(ip: str | None, window_seconds: int, now: float) -> str:
-    return f"jwt-fail:{ip or 'unknown'}:{window_seconds}:{int(now // window_seconds)}"
+def _key(ip: str | None, window_seconds: int, now: float, scope: str = "jwt") -> str:
+    return f"{scope}-fail:{ip or 'unknown'}:{window_seconds}:{int(now // window_seconds)}"

@@ -1,6 +1,7 @@
 """SCIM tokens: made (shown once), checked on every SCIM request, revoked."""
 
 import hmac
+import time
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -10,6 +11,8 @@ from parley.accounts.tokens import MAX_CREDENTIAL_LENGTH, hash_secret
 from parley.audit.models import Method, Outcome
 from parley.audit.services import record_event
 from parley.errors import AuthError, NotFound
+from parley.external_auth import ratelimit
+from parley.web.proxy import client_address
 
 from .models import ScimToken
 
@@ -49,6 +52,27 @@ def create_token(*, name: str, created_by: str, request=None) -> tuple[ScimToken
         request=request,
     )
     return token, secret
+
+
+# Wrong tokens from one address: after this many in a window, its requests are refused with
+# 429 before the token is looked up or an audit row written (a guesser cannot fill the log).
+FAILURE_LIMIT = 20
+FAILURE_WINDOW_SECONDS = 300
+
+
+def count_refused_token(*, request, refused: ScimTokenInvalid) -> None:
+    """Count a refused token from the request's address; raise RateLimited when the address
+    is over the limit already."""
+    ip, now = client_address(request), time.time()
+    ratelimit.refuse_if_over_limit(
+        ip=ip,
+        limit=FAILURE_LIMIT,
+        window_seconds=FAILURE_WINDOW_SECONDS,
+        now=now,
+        refused=refused,
+        scope="scim",
+    )
+    ratelimit.count_failure(ip=ip, window_seconds=FAILURE_WINDOW_SECONDS, now=now, scope="scim")
 
 
 def authenticate_token(*, secret: str | None) -> ScimToken:

@@ -12,7 +12,7 @@ from scim2_models import Group as GroupResource
 from scim2_models import User as UserResource
 
 from parley.accounts.tokens import bearer_credential
-from parley.errors import ParleyError
+from parley.errors import ParleyError, RateLimited
 from parley.web.json_body import request_json
 
 from . import discovery, groups, tokens, users
@@ -62,10 +62,19 @@ def scim_endpoint(handler):
             try:
                 token = tokens.authenticate_token(secret=credential)
             except tokens.ScimTokenInvalid as refused:
+                tokens.count_refused_token(request=request, refused=refused)
                 record_refusal(
                     token=None, reason=refused.code, detail=refused.reason, request=request
                 )
                 raise ScimError(status=401, detail=refused.user_message) from None
+            except RateLimited as limited:
+                # Not audited again: a flood of guesses must not become a flood of rows.
+                raise ScimError(
+                    status=429,
+                    detail="Too many requests with a wrong SCIM token from this address. "
+                    "Try again in a few minutes.",
+                    reason=limited.reason,
+                ) from None
             base_url = request.build_absolute_uri(reverse("scim:root"))
             return handler(request, token, base_url, *args, **kwargs)
         except ParleyError as error:

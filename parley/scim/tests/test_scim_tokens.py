@@ -23,7 +23,9 @@ from .conftest import USER_SCHEMA
         "Bearer pscim_" + "a" * 5000,
     ],
 )
-def test_requests_without_a_valid_token_get_a_scim_401_and_are_audited(client, db, authorization):
+def test_requests_without_a_valid_token_get_a_scim_401_and_are_audited(
+    client, db, fresh_rate_limits, authorization
+):
     headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
     response = client.get("/scim/v2/Users", **headers)
     assert response.status_code == 401
@@ -32,6 +34,17 @@ def test_requests_without_a_valid_token_get_a_scim_401_and_are_audited(client, d
     assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
     event = AuthEvent.objects.get()
     assert (event.method, event.outcome, event.reason) == ("scim", "failure", "scim_token_invalid")
+
+
+def test_a_guesser_is_refused_with_429_after_the_limit_and_fills_no_audit_log(
+    client, scim, fresh_rate_limits
+):
+    wrong = {"HTTP_AUTHORIZATION": "Bearer pscim_guess"}
+    statuses = [client.get("/scim/v2/Users", **wrong).status_code for _ in range(25)]
+
+    assert statuses == [401] * tokens.FAILURE_LIMIT + [429] * (25 - tokens.FAILURE_LIMIT)
+    assert AuthEvent.objects.filter(reason="scim_token_invalid").count() == tokens.FAILURE_LIMIT
+    assert scim.get("Users").status_code == 200  # a good token from the same address works
 
 
 def test_a_revoked_token_is_refused_at_once(scim, scim_token):
