@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "parley.accounts",
     "parley.groups",
     "parley.audit",
