@@ -93,4 +93,5 @@ def _require_url_allowed(url: str, *, what: str) -> None:
 
 
 def _failed(reason: str, user_message: str | None = None) -> SamlMetadataInvalid:
+    reason = " ".join(reason.split())  # lxml's messages may span lines; the CLI prints one
     return SamlMetadataInvalid(reason, user_message=user_message or reason)
