@@ -84,7 +84,7 @@ def add_oidc(args) -> None:
 
 
 def add_saml(args) -> None:
-    from parley.sso import saml, saml_services
+    from parley.sso import saml_services
 
     xml = ""
     if args.metadata_file:
@@ -112,7 +112,7 @@ def add_saml(args) -> None:
             allow_private_network=args.allow_private_network,
         )
     )
-    urls = saml.sp_urls(provider)
+    urls = saml_services.sp_urls(provider)
     print(
         f"Added {provider.name} (IdP {provider.issuer}). Give the IdP Parley's SP metadata "
         f"{urls['metadata_url']} (ACS URL {urls['acs_url']}, entity ID {urls['entity_id']})."
@@ -120,7 +120,7 @@ def add_saml(args) -> None:
 
 
 def list_providers(args) -> None:
-    from parley.sso import selectors, services
+    from parley.sso import saml_services, selectors, services
 
     migrate_database()
     providers = list(selectors.all_providers())
@@ -138,7 +138,7 @@ def list_providers(args) -> None:
                 "groups_claim": p.groups_claim,
                 "people": p.people,
                 "redirect_uri": services.redirect_uri(p),
-                **_saml_fields(p),
+                **saml_services.saml_details(p),
             }
             for p in providers
         ]
@@ -151,19 +151,6 @@ def list_providers(args) -> None:
     for p in providers:
         table.append((p.name, p.kind, "yes" if p.enabled else "no", p.issuer, p.people))
     print_table(table)
-
-
-def _saml_fields(provider) -> dict:
-    from parley.sso import saml
-    from parley.sso.models import Kind
-
-    if provider.kind != Kind.SAML:
-        return {}
-    return {
-        "metadata_url": provider.metadata_url,
-        "attributes": provider.attribute_map,
-        "sp_metadata_url": saml.sp_urls(provider)["metadata_url"],
-    }
 
 
 def remove_provider(args) -> None:

@@ -11,6 +11,7 @@ from parley.groups.services import MODES, UNKNOWN_CHOICES
 
 from . import saml_metadata
 from .models import Kind, Provider
+from .saml import sp_urls
 from .services import (
     CheckResult,
     ProviderNameTaken,
@@ -128,6 +129,17 @@ def check_saml_provider(*, provider: Provider) -> CheckResult:
     provider.issuer = found["entity_id"]
     provider.save(update_fields=["discovery", "issuer", "updated_at"])
     return CheckResult(ok=True, lines=tuple(lines), redirect_uri=redirect_uri(provider))
+
+
+def saml_details(provider: Provider) -> dict:
+    """What `sso list --json` adds for a SAML provider (nothing for others)."""
+    if provider.kind != Kind.SAML:
+        return {}
+    return {
+        "metadata_url": provider.metadata_url,
+        "attributes": provider.attribute_map,
+        "sp_metadata_url": sp_urls(provider)["metadata_url"],
+    }
 
 
 def _attribute(name: str) -> str:
