@@ -18,15 +18,17 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from lxml import etree
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.errors import OneLogin_Saml2_Error
+from onelogin.saml2.xmlparser import DTDForbidden, EntitiesForbidden, NotSupportedError
 
 from parley.errors import AuthError, shown
 from parley.external_auth.errors import InvalidClaims
 from parley.web.security_headers import allow_form_action
 
 from . import selectors
-from .errors import BadState, SamlReplayed, SsoFailed
+from .errors import BadState, InvalidSamlResponse, SamlReplayed, SsoFailed
 from .login import refuse
 from .models import Provider, SamlAssertion
 from .provisioning import SUBJECT_MAX_LENGTH, SsoClaims
@@ -196,7 +198,20 @@ def login(request, organization_slug: str):
 
 acs = _not_found(allauth_saml.acs)
 acs.csrf_exempt = True  # the IdP's auto-posted form; the response's signature is its proof
-finish_acs = _not_found(allauth_saml.finish_acs)
+_finish_acs = _not_found(allauth_saml.finish_acs)
+
+
+def finish_acs(request, organization_slug: str):
+    """allauth's ACS finish; XML python3-saml refuses to parse (a DTD, entities, broken
+    markup) is Parley's error page too, not a crash."""
+    try:
+        return _finish_acs(request, organization_slug)
+    except (DTDForbidden, EntitiesForbidden, NotSupportedError, etree.LxmlError) as exc:
+        provider = selectors.provider_by_slug(organization_slug)
+        error = InvalidSamlResponse(f"the SAML response is refused: {exc!r}"[:500])
+        return refuse(request, error, provider=provider)
+
+
 metadata = _not_found(allauth_saml.metadata)
 
 

@@ -226,3 +226,24 @@ def test_a_malformed_or_oversized_response_is_refused(client, provider):
     huge = idp.base64.b64encode(b"<samlp:Response>" + b"<a/>" * 700_000).decode()
     answer = client.post("/accounts/saml/acme/acs/", {"SAMLResponse": huge})
     assert answer.status_code == 400 and not User.objects.exists()
+
+
+def test_a_response_with_a_dtd_or_entities_is_refused(client, provider):
+    request_id = start(client)
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        f'<samlp:Response xmlns:samlp="{idp.SAMLP}" ID="_r" Version="2.0" '
+        f'IssueInstant="2026-01-01T00:00:00Z" InResponseTo="{request_id}">&x;</samlp:Response>'
+    )
+    answer = post(client, idp.base64.b64encode(xml.encode()).decode())
+    refused(answer, "sso_invalid_saml_response", "refused")
+    assert "root:" not in AuthEvent.objects.first().detail
+
+
+def test_a_verified_saml_sign_in_still_obeys_the_allowed_domains(client, provider, keys):
+    provider.allowed_domains = ["corp.test"]
+    provider.save()
+    request_id = start(client)
+    answer = post(client, signed_response(keys, request_id))
+    refused(answer, "sso_domain_not_allowed", "alice@acme.test")
+    assert SamlAssertion.objects.filter(provider=provider).count() == 1  # used up all the same
