@@ -63,6 +63,11 @@ def request_id(redirect_url: str) -> str:
     return etree.fromstring(xml).get("ID")
 
 
+def _in_response_to(request_id: str | None) -> str:
+    """The attribute, or nothing for an IdP-initiated answer."""
+    return f'InResponseTo="{request_id}"' if request_id else ""
+
+
 def _instant(moment: datetime.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -95,7 +100,7 @@ def assertion(
     <saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
         >{subject}</saml:NameID>
     <saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
-      <saml:SubjectConfirmationData InResponseTo="{in_response_to}" NotOnOrAfter="{until}"
+      <saml:SubjectConfirmationData {_in_response_to(in_response_to)} NotOnOrAfter="{until}"
           Recipient="{recipient}"/>
     </saml:SubjectConfirmation>
   </saml:Subject>
@@ -141,7 +146,7 @@ def response(*assertions, in_response_to: str, destination: str, extensions=None
     root = etree.fromstring(
         f"""<samlp:Response xmlns:samlp="{SAMLP}" xmlns:saml="{SAML}" ID="_r{uuid.uuid4().hex}"
     Version="2.0" IssueInstant="{now}" Destination="{destination}"
-    InResponseTo="{in_response_to}">
+    {_in_response_to(in_response_to)}>
   <saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer>
   <samlp:Status>
     <samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>

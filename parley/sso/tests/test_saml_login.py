@@ -128,6 +128,21 @@ def test_an_expired_assertion_is_refused(client, provider, keys):
     refused(answer, "sso_invalid_saml_response", "expired")
 
 
+def test_an_assertion_not_yet_valid_is_refused(client, provider, keys):
+    request_id = start(client)
+    in_an_hour = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+    answer = post(client, signed_response(keys, request_id, issued=in_an_hour))
+    refused(answer, "sso_invalid_saml_response", "not yet valid")
+
+
+def test_an_idp_initiated_response_is_refused(client, provider, keys):
+    start(client)
+    fields = {"audience": audience(), "recipient": ACS, "in_response_to": None}
+    signed = idp.sign(idp.assertion(**fields), *keys)
+    answer = post(client, idp.response(signed, in_response_to=None, destination=ACS))
+    refused(answer, "sso_bad_state", "IdP-initiated sign-in is off")
+
+
 def test_an_assertion_for_another_audience_is_refused(client, provider, keys):
     request_id = start(client)
     answer = post(client, signed_response(keys, request_id, audience="https://other.example/sp"))
