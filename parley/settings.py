@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    "allauth.socialaccount.providers.saml",
     "parley.accounts",
     "parley.groups",
     "parley.branding",

@@ -74,6 +74,7 @@ urlpatterns = [
     path("authentication/jwt/token-roles/", views_jwt.jwt_token_roles, name="jwt_token_roles"),
     path("authentication/sso/", views_sso.sso, name="sso"),
     path("authentication/sso/add/", views_sso.sso_add, name="sso_add"),
+    path("authentication/sso/add-saml/", views_sso.sso_add_saml, name="sso_add_saml"),
     path("authentication/sso/settings/", views_sso.sso_settings, name="sso_settings"),
     path("authentication/sso/<int:sso_id>/", views_sso.sso_provider, name="sso_provider"),
     path("authentication/sso/<int:sso_id>/test/", views_sso.sso_test, name="sso_test"),

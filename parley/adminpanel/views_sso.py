@@ -8,11 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parley.accounts import roles
 from parley.errors import NotFound, ParleyError
-from parley.sso import selectors, services
-from parley.sso.models import Provider
+from parley.sso import saml, saml_services, selectors, services
+from parley.sso.models import Kind, Provider
 
 from .access import role_required
-from .forms_sso import OidcProviderForm, SsoSettingsForm, split_list
+from .forms_sso import OidcProviderForm, SamlProviderForm, SsoSettingsForm, split_list
 from .views import _page
 
 
@@ -38,6 +38,90 @@ def _fields(form: OidcProviderForm) -> services.OidcFields:
         unknown_groups=data["unknown_groups"],
         allow_private_network=data["allow_private_network"],
     )
+
+
+def _saml_fields(form: SamlProviderForm) -> saml_services.SamlFields:
+    data = form.cleaned_data
+    return saml_services.SamlFields(
+        name=data["name"],
+        button_text=data["button_text"],
+        metadata_url=data["metadata_url"],
+        metadata_xml=data["metadata_xml"],
+        attr_id=data["attr_id"],
+        attr_email=data["attr_email"],
+        attr_name=data["attr_name"],
+        attr_email_verified=data["attr_email_verified"],
+        domains=split_list(data["domains"]),
+        groups_claim=data["groups_claim"],
+        groups_mode=data["groups_mode"],
+        unknown_groups=data["unknown_groups"],
+        allow_private_network=data["allow_private_network"],
+    )
+
+
+def _saml_initial(provider: Provider) -> dict:
+    mapping = provider.attribute_map or {}
+    return {
+        "name": provider.name,
+        "button_text": provider.button_text,
+        "metadata_url": provider.metadata_url,
+        "attr_id": mapping.get("id", ""),
+        "attr_email": mapping.get("email", ""),
+        "attr_name": mapping.get("name", ""),
+        "attr_email_verified": mapping.get("email_verified", ""),
+        "domains": ", ".join(provider.allowed_domains),
+        "groups_claim": provider.groups_claim,
+        "groups_mode": provider.groups_mode,
+        "unknown_groups": provider.unknown_groups,
+        "allow_private_network": provider.allow_private_network,
+    }
+
+
+def _saml_page(request, form, provider):
+    return _page(
+        request,
+        "adminpanel/sso_provider_saml.html",
+        section="authentication",
+        title=provider.name if provider else "Add SAML provider",
+        form=form,
+        provider=provider,
+        sp=saml.sp_urls(provider) if provider else None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(roles.MANAGE_SSO)
+def sso_add_saml(request):
+    form = SamlProviderForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = saml_services.add_saml_provider(fields=_saml_fields(form))
+        except ParleyError as error:
+            form.add_error(None, error.user_message)
+        else:
+            urls = saml.sp_urls(provider)
+            messages.success(
+                request,
+                f"Added {provider.name}. Give the IdP Parley's SP metadata: {urls['metadata_url']} "
+                f"(ACS URL {urls['acs_url']}, entity ID {urls['entity_id']}).",
+            )
+            return redirect("adminpanel:sso_provider", sso_id=provider.pk)
+    return _saml_page(request, form, None)
+
+
+def _edit_saml(request, provider: Provider):
+    data = request.POST if request.method == "POST" else None
+    form = SamlProviderForm(data, initial=_saml_initial(provider))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saml_services.update_saml_provider(provider=provider, fields=_saml_fields(form))
+        except ParleyError as error:
+            form.add_error(None, error.user_message)
+            provider.refresh_from_db()
+        else:
+            messages.success(request, f"Saved {provider.name}.")
+            return redirect("adminpanel:sso")
+    return _saml_page(request, form, provider)
 
 
 def _settings_form() -> SsoSettingsForm:
@@ -103,6 +187,8 @@ def sso_add(request):
 @role_required(roles.MANAGE_SSO)
 def sso_provider(request, sso_id: int):
     provider = _provider_or_404(sso_id)
+    if provider.kind == Kind.SAML:
+        return _edit_saml(request, provider)
     initial = {
         "name": provider.name,
         "button_text": provider.button_text,

@@ -1,4 +1,4 @@
-"""`parley sso add-oidc | list | remove`: identity providers as code (issue 17)."""
+"""`parley sso add-oidc | add-saml | list | remove`: identity providers as code (issue 17)."""
 
 import json
 import sys
@@ -26,6 +26,28 @@ def add_commands(sub) -> None:
         help="the provider is on a private address (an in-house Keycloak)",
     )
     add.set_defaults(func=add_oidc)
+    saml = sso_sub.add_parser(
+        "add-saml", help="add a SAML 2.0 provider (its metadata is fetched or read and checked)"
+    )
+    saml.add_argument("--name", required=True)
+    source = saml.add_mutually_exclusive_group(required=True)
+    source.add_argument("--metadata-url", help="the IdP's metadata URL (https)")
+    source.add_argument("--metadata-file", help="a file holding the IdP's metadata XML, or -")
+    saml.add_argument(
+        "--attr-id", default="", help="attribute with the person's id (default: NameID)"
+    )
+    saml.add_argument("--attr-email", default="email")
+    saml.add_argument("--attr-name", default="name")
+    saml.add_argument("--attr-groups", default="", help="the groups attribute; empty: no groups")
+    saml.add_argument("--attr-email-verified", default="")
+    saml.add_argument("--domains", default="", help="allowed email domains: a.com,b.com")
+    saml.add_argument("--button-text", default="")
+    saml.add_argument(
+        "--allow-private-network",
+        action="store_true",
+        help="the metadata URL is on a private address (an in-house Keycloak)",
+    )
+    saml.set_defaults(func=add_saml)
     listing = sso_sub.add_parser("list", help="list identity providers")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=list_providers)
@@ -61,8 +83,44 @@ def add_oidc(args) -> None:
     print(f"Added {provider.name}. Redirect URI to register: {services.redirect_uri(provider)}")
 
 
+def add_saml(args) -> None:
+    from parley.sso import saml_services
+
+    xml = ""
+    if args.metadata_file:
+        try:
+            if args.metadata_file == "-":
+                xml = sys.stdin.read()
+            else:
+                with open(args.metadata_file, encoding="utf-8") as file:
+                    xml = file.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {args.metadata_file}: {exc}") from None
+    migrate_database()
+    provider = saml_services.add_saml_provider(
+        fields=saml_services.SamlFields(
+            name=args.name,
+            metadata_url=args.metadata_url or "",
+            metadata_xml=xml,
+            button_text=args.button_text,
+            attr_id=args.attr_id,
+            attr_email=args.attr_email,
+            attr_name=args.attr_name,
+            attr_email_verified=args.attr_email_verified,
+            groups_claim=args.attr_groups,
+            domains=_words(args.domains),
+            allow_private_network=args.allow_private_network,
+        )
+    )
+    urls = saml_services.sp_urls(provider)
+    print(
+        f"Added {provider.name} (IdP {provider.issuer}). Give the IdP Parley's SP metadata "
+        f"{urls['metadata_url']} (ACS URL {urls['acs_url']}, entity ID {urls['entity_id']})."
+    )
+
+
 def list_providers(args) -> None:
-    from parley.sso import selectors, services
+    from parley.sso import saml_services, selectors, services
 
     migrate_database()
     providers = list(selectors.all_providers())
@@ -80,6 +138,7 @@ def list_providers(args) -> None:
                 "groups_claim": p.groups_claim,
                 "people": p.people,
                 "redirect_uri": services.redirect_uri(p),
+                **saml_services.saml_details(p),
             }
             for p in providers
         ]

@@ -90,3 +90,27 @@ class EmailLoginSsoOnly(AuthError):
     code = "email_login_sso_only"
     status = 403
     user_message = "Sign in with your organisation's single sign-on button instead."
+
+
+class SamlMetadataInvalid(ValidationFailed):
+    """The IdP's SAML metadata (URL or XML) is refused or cannot be used."""
+
+    code = "sso_saml_metadata_invalid"
+    user_message = "The identity provider's SAML metadata could not be used."
+
+
+class InvalidSamlResponse(AuthError):
+    """The SAML response fails python3-saml's checks: signature, wrapping, audience,
+    destination/recipient, time conditions, status."""
+
+    code = "sso_invalid_saml_response"
+    status = 401
+    user_message = InvalidIdToken.user_message
+
+
+class SamlReplayed(AuthError):
+    """An assertion that already signed someone in was posted again."""
+
+    code = "sso_saml_replayed"
+    status = 401
+    user_message = "This sign-in answer was already used. Please start again from the login page."

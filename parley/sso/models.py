@@ -35,8 +35,13 @@ class Provider(models.Model):
     unknown_groups = models.CharField(max_length=8, default="ignore")
     # Off: the issuer and its endpoints must not reach private or loopback addresses.
     allow_private_network = models.BooleanField(default=False)
-    # The discovery document as validated when the provider was saved or last tested.
+    # OIDC: the discovery document as validated when the provider was saved or last tested.
+    # SAML: the IdP's entity id, sign-in URL and signing certificate read from its metadata.
     discovery = models.JSONField(default=dict, blank=True)
+    # SAML: where the IdP's metadata was fetched (empty: pasted XML), and which attributes
+    # hold the person's id (empty: the NameID), email, name and groups.
+    metadata_url = models.CharField(max_length=2048, blank=True, default="")
+    attribute_map = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -68,6 +73,25 @@ class Identity(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.subject}"
+
+
+class SamlAssertion(models.Model):
+    """A SAML assertion already used to sign in, kept until it expires: the same assertion
+    posted again (a replay) is refused."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    assertion_id = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "assertion_id"], name="sso_saml_assertion_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.assertion_id}"
 
 
 def member_only() -> list[str]:

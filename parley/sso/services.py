@@ -131,15 +131,26 @@ def set_enabled(*, provider: Provider, enabled: bool) -> Provider:
 
 
 def redirect_uri(provider: Provider) -> str:
-    """The callback URL to register at the provider."""
-    path = reverse("openid_connect_callback", kwargs={"provider_id": provider.slug})
+    """The callback URL to register at the provider (SAML: the ACS URL)."""
+    if provider.kind == Kind.SAML:
+        path = reverse("saml_acs", kwargs={"organization_slug": provider.slug})
+    else:
+        path = reverse("openid_connect_callback", kwargs={"provider_id": provider.slug})
     return f"{settings.PUBLIC_URL}{path}"
+
+
+def login_url(provider: Provider) -> str:
+    """Where the login page's button posts."""
+    if provider.kind == Kind.SAML:
+        return reverse("saml_login", kwargs={"organization_slug": provider.slug})
+    return reverse("openid_connect_login", kwargs={"provider_id": provider.slug})
 
 
 def authorization_origin(provider: Provider) -> str:
     """Where the provider's sign-in page lives (scheme://host[:port]), for the login page's
     form-action: its button posts to Parley, which redirects there."""
-    parts = urlsplit(provider.discovery.get("authorization_endpoint") or provider.issuer)
+    found = provider.discovery
+    parts = urlsplit(found.get("authorization_endpoint") or found.get("sso_url") or provider.issuer)
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -152,6 +163,10 @@ class CheckResult:
 
 def check_provider(*, provider: Provider) -> CheckResult:
     """Discovery reachable and valid, keys fetched and usable; keeps the fresh discovery."""
+    if provider.kind == Kind.SAML:
+        from .saml_services import check_saml_provider  # it builds on this module
+
+        return check_saml_provider(provider=provider)
     lines = []
     try:
         found = discovery.discover(

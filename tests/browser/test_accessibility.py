@@ -74,8 +74,14 @@ def test_chat_pages(page, live_server, make_user, login_as):
 
 def test_admin_pages(page, live_server, admin_user, login_as, make_user, make_group, secret):
     from parley.chat.models import Conversation
+    from parley.sso import saml_services
+    from parley.sso.tests import saml_builder
 
     member = make_user(email="member@example.com")
+    cert = saml_builder.make_key_and_cert()[1]
+    corp = saml_services.add_saml_provider(
+        fields=saml_services.SamlFields(name="Corp", metadata_xml=saml_builder.metadata_xml(cert))
+    )
     group = make_group("Sales", member)
     Conversation.objects.create(user=member, public_id="c1", title="x")
     login_as(admin_user)
@@ -98,6 +104,8 @@ def test_admin_pages(page, live_server, admin_user, login_as, make_user, make_gr
         "/admin/widget/",
         "/admin/authentication/sso/",
         "/admin/authentication/sso/add/",
+        "/admin/authentication/sso/add-saml/",
+        f"/admin/authentication/sso/{corp.pk}/",
         "/admin/provisioning/",
         "/account/",
     ]

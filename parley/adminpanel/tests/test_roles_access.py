@@ -96,6 +96,8 @@ ROUTES = [
     ("sso", "get", "manage_settings"),
     ("sso_add", "get", "manage_sso"),
     ("sso_add", "post", "manage_sso"),
+    ("sso_add_saml", "get", "manage_sso"),
+    ("sso_add_saml", "post", "manage_sso"),
     ("sso_provider", "get", "manage_sso"),
     ("sso_provider", "post", "manage_sso"),
     ("sso_test", "post", "manage_settings"),

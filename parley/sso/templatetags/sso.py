@@ -1,10 +1,9 @@
 """The login page's single sign-on buttons."""
 
 from django import template
-from django.urls import reverse
 
 from parley.sso import selectors
-from parley.sso.services import authorization_origin
+from parley.sso.services import authorization_origin, login_url
 from parley.web.security_headers import allow_form_action
 
 register = template.Library()
@@ -22,7 +21,7 @@ def sso_buttons(context):
         {
             "label": provider.label,
             "slug": provider.slug,
-            "url": reverse("openid_connect_login", kwargs={"provider_id": provider.slug}),
+            "url": login_url(provider),
         }
         for provider in providers
     ]
