@@ -107,7 +107,11 @@ def test_admin_pages(page, live_server, admin_user, login_as, make_user, make_gr
         "/admin/authentication/sso/add-saml/",
         f"/admin/authentication/sso/{corp.pk}/",
         "/admin/provisioning/",
+        "/admin/branding/",
         "/account/",
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/webauthn/add/",
     ]
     found = []
     for path in paths:
