@@ -1,5 +1,6 @@
 """Django settings: the one place that reads the environment (and an optional .env)."""
 
+import importlib.util
 import ipaddress
 import secrets
 from pathlib import Path
@@ -102,7 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
-    "allauth.socialaccount",
+    "parley.sso.socialaccount_app.LazySocialAccountConfig",  # allauth.socialaccount
     "allauth.socialaccount.providers.openid_connect",
     "parley.accounts",
     "parley.groups",
@@ -115,7 +116,6 @@ INSTALLED_APPS = [
     "parley.api",
     "parley.widget",
     "parley.scim",
-    "ninja",  # its templates and static files: the API docs page works offline
     "parley.ops",
 ]
 
@@ -139,11 +139,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "parley.urls"
+# django-ninja's templates and static files (the API docs page works offline) without the
+# "ninja" app: installing it imports ninja and pydantic in every process, `parley seats` too.
+# find_spec locates the package without running it.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent
 WSGI_APPLICATION = "parley.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -290,7 +294,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
