@@ -224,6 +224,11 @@ if REDIS_URL or _ONE_PROCESS:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The signed-in user's row, read through the same fast shared cache (accounts/user_cache.py).
+# Every change clears it at once in this process and, with Redis, in all; the expiry bounds
+# how long a one-worker server's memory keeps a row a `parley` command (another process)
+# changed.
+USER_CACHE_SECONDS = 300 if REDIS_URL else 10 if _ONE_PROCESS else 0
 SESSION_COOKIE_NAME = "parley_session"
 SESSION_COOKIE_AGE = env.int("PARLEY_SESSION_MAX_AGE", default=14 * 24 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -231,7 +236,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "parley.accounts.user_cache.CachedModelBackend",  # ModelBackend, the user via the cache
+    "django.contrib.auth.backends.ModelBackend",  # sessions from before keep working
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
