@@ -306,6 +306,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Error reports and logs never carry login codes or tokens (see parley/web/scrub.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "parley.web.scrub.ScrubbingExceptionReporterFilter"
+LOG_LEVEL = env.str("PARLEY_LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -316,9 +317,16 @@ LOGGING = {
         # The access line is scrubbed where it is made (parley/web/access_log.py): no second pass.
         "access": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": env.str("PARLEY_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # The provider SDK's HTTP client logs an INFO line per request ("HTTP Request: POST
+        # …"), one per chat message: a log write on the event loop for every stream started.
+        # Shown only when debugging (PARLEY_LOG_LEVEL=DEBUG).
+        **{
+            name: {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"}
+            for name in ("httpx", "httpcore", "openai")
+        },
         "parley.access": {
             "handlers": ["access"],
             "level": "INFO" if env.bool("PARLEY_ACCESS_LOG", default=True) else "WARNING",
