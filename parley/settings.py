@@ -339,6 +339,10 @@ LOGGING = {
 # only so `parley serve` can warn an operator who still sets it that it has no effect.
 PARLEY_JWT_FAILURE_LIMIT_RETIRED = env.str("PARLEY_JWT_FAILURE_LIMIT", default="")
 
+# How many chat streams do their start-up work at once (parley/chat/stream.py); sized by
+# bench/chat_stream.py (bench/README.md). For measuring, not for operators to tune.
+CHAT_STARTING_AT_ONCE = env.int("PARLEY_CHAT_STARTING_AT_ONCE", default=4)
+
 # Operations (parley/ops): /metrics answers only with `Authorization: Bearer <this token>`;
 # unset, /metrics is off (404). /healthz and /readyz are always on and reveal nothing.
 PARLEY_METRICS_TOKEN = env.str("PARLEY_METRICS_TOKEN", default="")
