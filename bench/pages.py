@@ -70,6 +70,7 @@ class Target:
     authenticated: bool = False
     expect: str = ""
     root: Path = ROOT  # the Parley code it serves (--before: an older one)
+    workers: int = 1
 
 
 def free_port() -> int:
@@ -99,7 +100,7 @@ def server_command(target: Target, port: int) -> list[str]:
                 "parley.wsgi:application"]  # fmt: skip
     if target.server == "parley":
         return [PY, "-m", "parley.cli", "serve", "--host", "127.0.0.1",
-                "--port", str(port), "--workers", "1"]  # fmt: skip
+                "--port", str(port), "--workers", str(target.workers)]  # fmt: skip
     return [PY, "-m", "uvicorn", "bench.django_asgi:application", "--workers", "1",
             "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
             "--log-level", "warning"]  # fmt: skip
@@ -220,6 +221,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="rounds; the best is kept")
     parser.add_argument("--only", default="", help="comma-separated keys, e.g. R,b")
     parser.add_argument("--before", type=Path, help="also serve b and b2 from the code in DIR")
+    parser.add_argument("--two-workers", action="store_true", help="also b, b2 on 2 workers")
     parser.add_argument(
         "--env", action="append", default=[], metavar="NAME=VALUE", help="extra server env"
     )
@@ -260,6 +262,12 @@ def main() -> None:
         only = {k.strip() for k in args.only.split(",") if k.strip()}
         if only:
             targets = [t for t in targets if t.key in only or t.key == "R"]
+        if args.two_workers:
+            targets += [
+                Target(f"{t.key}-w2", f"{t.label}, 2 workers", t.server, t.settings, t.path,
+                       t.authenticated, t.expect, workers=2)
+                for t in targets if t.key in ("b", "b2")
+            ]  # fmt: skip
         if args.before:
             targets += [
                 Target(f"{t.key}-before", f"{t.label}, before", t.server, t.settings, t.path,
