@@ -14,7 +14,7 @@ import importlib.util
 import pkgutil
 
 from django.apps import apps
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 
 def migration_files() -> set[tuple[str, str]]:
@@ -35,7 +35,8 @@ def migration_files() -> set[tuple[str, str]]:
 
 def applied_migrations() -> set[tuple[str, str]]:
     try:
-        with connection.cursor() as cursor:
+        # A savepoint inside a transaction: PostgreSQL aborts the whole transaction on an error.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT app, name FROM django_migrations")
             return set(cursor.fetchall())
     except DatabaseError:  # no table yet: a new database
