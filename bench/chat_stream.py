@@ -1,6 +1,14 @@
 """Chat streaming through Parley vs. straight to the provider, in one run (bench/README.md).
 
     .venv/bin/python bench/chat_stream.py [--streams 500] [--tokens 50] [--gap-ms 20]
+    .venv/bin/python bench/chat_stream.py --burst-only --repeat 3 [--before DIR] [--env N=V]
+
+Parley is measured in two modes (`--modes`, both by default): "quiet", access log off and
+log level WARNING (the figures before issue 16), and "as shipped", exactly as `scripts/start`
+runs it: access log on, default log levels, the log written out (to a file here). With
+`--before DIR` every mode also runs the Parley code unpacked in DIR (`git archive`), with
+its own logged-in user, in the same run. `--burst-only` runs only part 2 through Parley (and
+direct, for the ratio), `--repeat` times, interleaving the servers: for sizing the gate.
 
 A fake OpenAI-compatible provider (parley/chat/tests/fake_provider.py, uvicorn, its own
 process) streams TOKENS tokens GAP-MS apart. Parley runs as `parley serve --workers 1`
@@ -18,6 +26,7 @@ with a small raw-socket client (so the client costs little next to the servers):
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import shutil
@@ -49,11 +58,15 @@ from parley.accounts.login_links import create_login_link
 from parley.accounts.models import CreatedVia
 from parley.chat import catalogue, conversations
 provider_url, model_name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-provider = catalogue.save_provider(provider=None, name="Fake", base_url=provider_url,
-    api_key="sk-bench", timeout_seconds=30, model_names=[model_name])
-model = provider.models.get()
-catalogue.set_default_model(model=model)
-user = accounts.create_user(email="bench@example.com", created_via=CreatedVia.ADMIN)
+from parley.chat.models import ChatModel as Model
+model = Model.objects.filter(name=model_name).first()
+if model is None:  # the first setup (--before runs a second one on the same data dir)
+    provider = catalogue.save_provider(provider=None, name="Fake", base_url=provider_url,
+        api_key="sk-bench", timeout_seconds=30, model_names=[model_name])
+    model = provider.models.get()
+    catalogue.set_default_model(model=model)
+email = sys.argv[4]
+user = accounts.create_user(email=email, created_via=CreatedVia.ADMIN)
 client = Client(HTTP_HOST=settings.PUBLIC_URL.split("://", 1)[1])
 client.get(create_login_link(user=user, created_by="bench").removeprefix(settings.PUBLIC_URL))
 page = client.get("/").content.decode()
@@ -73,10 +86,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(cmd: list[str], env: dict, log: Path, ready_url: str) -> subprocess.Popen:
+def start(cmd: list[str], env: dict, log: Path, ready_url: str, cwd=ROOT) -> subprocess.Popen:
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, cwd=ROOT)  # fmt: skip
+                                start_new_session=True, cwd=cwd)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -178,12 +191,20 @@ def summary(label: str, streams: list[Stream], tokens: int) -> dict:
 
 
 def show(rows: list[dict]) -> None:
-    print(f"{'':44} {'n':>4} {'stalled':>7} {'TTFT p50':>9} {'TTFT p99':>9} "
+    print(f"{'':56} {'n':>4} {'stalled':>7} {'TTFT p50':>9} {'TTFT p99':>9} "
           f"{'total p50':>9} {'gap p50':>8} {'gap p99':>8}")  # fmt: skip
     for r in rows:
-        print(f"{r['label']:44} {r['n']:>4} {r['stalled']:>7} {r['ttft50']:>8.1f}ms "
+        print(f"{r['label']:56} {r['n']:>4} {r['stalled']:>7} {r['ttft50']:>8.1f}ms "
               f"{r['ttft99']:>8.1f}ms {r['total50']:>8.0f}ms {r['gap50']:>6.1f}ms "
               f"{r['gap99']:>6.1f}ms")  # fmt: skip
+
+
+MODES = {
+    # The figures before issue 16: no access log, warnings only.
+    "quiet": {"PARLEY_ACCESS_LOG": "false", "PARLEY_LOG_LEVEL": "WARNING"},
+    # Exactly as scripts/start runs it: nothing set, so the access log is on, level INFO.
+    "as shipped": {},
+}
 
 
 def main() -> None:
@@ -193,18 +214,27 @@ def main() -> None:
     parser.add_argument("--gap-ms", type=int, default=20)
     parser.add_argument("--sequential", type=int, default=40)
     parser.add_argument("--threads", type=int, default=32, help="thread-per-stream pool size")
+    parser.add_argument("--modes", default="quiet,as shipped", help=f"of {', '.join(MODES)}")
+    parser.add_argument("--before", type=Path, help="also run the Parley code in this dir")
+    parser.add_argument("--burst-only", action="store_true", help="only part 2")
+    parser.add_argument("--gates", default="", help="start gate sizes to compare, e.g. 2,4,8")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of part 2 (--burst-only)")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE", help="extra Parley env"
+    )
     args = parser.parse_args()
     model = f"tokens:{args.tokens}:{args.gap_ms}"
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    roots = [("", ROOT)] + ([(", before", args.before)] if args.before else [])
 
     data_dir = Path(tempfile.mkdtemp(prefix="parley-bench-chat-"))
-    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_ACCESS_LOG": "false",
-           "PARLEY_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
            "DJANGO_SETTINGS_MODULE": "parley.settings"}  # fmt: skip
-    for name in ("DATABASE_URL", "REDIS_URL"):
+    for name in ("DATABASE_URL", "REDIS_URL", "PARLEY_ACCESS_LOG", "PARLEY_LOG_LEVEL"):
         env.pop(name, None)
     procs = []
     try:
-        fake_port, parley_port, threads_port = free_port(), free_port(), free_port()
+        fake_port, threads_port = free_port(), free_port()
         procs.append(start(
             [PY, "-m", "uvicorn", "--factory", "parley.chat.tests.fake_provider:FakeProvider",
              "--host", "127.0.0.1", "--port", str(fake_port), "--log-level", "warning",
@@ -213,23 +243,42 @@ def main() -> None:
         ))  # fmt: skip
         provider_url = f"http://127.0.0.1:{fake_port}/v1"
         count = max(args.streams, args.sequential)
-        setup = subprocess.run([PY, "-c", SETUP, provider_url, model, str(count)], env=env,
-                               capture_output=True, text=True, cwd=ROOT)  # fmt: skip
-        if setup.returncode != 0:
-            sys.exit(f"bench: setup failed:\n{setup.stderr}")
-        state = json.loads(setup.stdout.strip().splitlines()[-1])
-        procs.append(start(
-            [PY, "-m", "parley.cli", "serve", "--host", "127.0.0.1", "--port",
-             str(parley_port), "--workers", "1"],
-            env, data_dir / "parley.log", f"http://127.0.0.1:{parley_port}/accounts/login/",
-        ))  # fmt: skip
-        procs.append(start(
-            [PY, "-m", "granian", "--interface", "wsgi", "--workers", "1",
-             "--blocking-threads", str(args.threads), "--host", "127.0.0.1",
-             "--port", str(threads_port), "--backlog", "4096", "bench.chat_threads:application"],
-            {**env, "BENCH_PROVIDER_URL": provider_url},
-            data_dir / "threads.log", f"http://127.0.0.1:{threads_port}/",
-        ))  # fmt: skip
+        states = {}
+        for _, root in roots:
+            email = f"bench{len(states)}@example.com"
+            setup = subprocess.run(
+                [PY, "-c", SETUP, provider_url, model, str(count), email],
+                env={**env, "PYTHONPATH": str(root)}, capture_output=True, text=True, cwd=root,
+            )  # fmt: skip
+            if setup.returncode != 0:
+                sys.exit(f"bench: setup failed:\n{setup.stderr}")
+            states[root] = json.loads(setup.stdout.strip().splitlines()[-1])
+        servers = []  # (label, port, state)
+        gates = [g.strip() for g in args.gates.split(",") if g.strip()] or [""]
+        # One server per mode, code and gate size.
+        for mode, (suffix, root), gate in itertools.product(modes, roots, gates):
+            port = free_port()
+            server_env = {**env, **MODES[mode], "PYTHONPATH": str(root)}
+            server_env.update(item.split("=", 1) for item in args.env)
+            if gate:
+                server_env["PARLEY_CHAT_STARTING_AT_ONCE"] = gate
+                suffix = f"{suffix}, gate {gate}"
+            log = data_dir / f"parley-{len(servers)}.log"
+            procs.append(start(
+                [PY, "-m", "parley.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                 "--workers", "1"],
+                server_env, log, f"http://127.0.0.1:{port}/accounts/login/", cwd=root,
+            ))  # fmt: skip
+            servers.append((f"Parley {mode}{suffix}", port, states[root]))
+        if not args.burst_only:
+            procs.append(start(
+                [PY, "-m", "granian", "--interface", "wsgi", "--workers", "1",
+                 "--blocking-threads", str(args.threads), "--host", "127.0.0.1",
+                 "--port", str(threads_port), "--backlog", "4096",
+                 "bench.chat_threads:application"],
+                {**env, "BENCH_PROVIDER_URL": provider_url},
+                data_dir / "threads.log", f"http://127.0.0.1:{threads_port}/",
+            ))  # fmt: skip
 
         direct_body = json.dumps({"model": model, "stream": True, "messages": [
             {"role": "user", "content": "hi"}], "stream_options": {"include_usage": True}
@@ -239,40 +288,67 @@ def main() -> None:
             return (fake_port, "/v1/chat/completions", direct_body,
                     {"Authorization": "Bearer sk-bench"}, b'"content"', b"[DONE]")  # fmt: skip
 
-        def through_parley(i):
-            return (parley_port, f"/chat/stream/{state['conversations'][i]}/",
-                    json.dumps({"content": "hi"}).encode(),
-                    {"Cookie": state["cookie"], "X-CSRFToken": state["csrf"]},
-                    b"event: token", b"event: done")  # fmt: skip
+        def through(port, state):
+            def request(i):
+                return (port, f"/chat/stream/{state['conversations'][i]}/",
+                        json.dumps({"content": "hi"}).encode(),
+                        {"Cookie": state["cookie"], "X-CSRFToken": state["csrf"]},
+                        b"event: token", b"event: done")  # fmt: skip
+
+            return request
 
         def thread_per_stream(_):
             return (threads_port, "/", json.dumps({"model": model}).encode(), {},
                     b"event: token", b"event: done")  # fmt: skip
 
         print(f"fake provider: {args.tokens} tokens, {args.gap_ms} ms apart; "
-              f"parley serve --workers 1 (granian); {os.cpu_count()} CPUs\n")  # fmt: skip
-        asyncio.run(run_streams(5, through_parley, concurrent=False))  # warm-up
+              f"parley serve --workers 1 (granian); {os.cpu_count()} CPUs; "
+              f"load average {os.getloadavg()[0]:.1f}\n")  # fmt: skip
+        for _, port, state in servers:
+            asyncio.run(run_streams(5, through(port, state), concurrent=False))  # warm-up
         asyncio.run(run_streams(5, direct, concurrent=False))
-        rows = []
-        seq_direct = asyncio.run(run_streams(args.sequential, direct, concurrent=False))
-        seq_parley = asyncio.run(run_streams(args.sequential, through_parley, concurrent=False))
-        rows.append(summary("1. one at a time, direct to the provider", seq_direct, args.tokens))
-        rows.append(summary("1. one at a time, through Parley", seq_parley, args.tokens))
-        conc_direct = asyncio.run(run_streams(args.streams, direct, concurrent=True))
-        rows.append(summary(f"2. {args.streams} at once, direct", conc_direct, args.tokens))
-        conc_parley = asyncio.run(run_streams(args.streams, through_parley, concurrent=True))
-        rows.append(summary(f"2. {args.streams} at once, through Parley", conc_parley,
-                            args.tokens))  # fmt: skip
-        conc_threads = asyncio.run(run_streams(args.streams, thread_per_stream, concurrent=True))
-        rows.append(summary(f"3. {args.streams} at once, thread per stream ({args.threads})",
-                            conc_threads, args.tokens))  # fmt: skip
+        rows, statuses = [], set()
+        if not args.burst_only:
+            seq_direct = asyncio.run(run_streams(args.sequential, direct, concurrent=False))
+            rows.append(
+                summary("1. one at a time, direct to the provider", seq_direct, args.tokens)
+            )
+            for label, port, state in servers:
+                seq = asyncio.run(
+                    run_streams(args.sequential, through(port, state), concurrent=False)
+                )
+                rows.append(summary(f"1. one at a time, {label}", seq, args.tokens))
+                statuses |= {s.status for s in seq}
+        for round_ in range(args.repeat if args.burst_only else 1):
+            tag = f" (round {round_ + 1})" if args.burst_only and args.repeat > 1 else ""
+            conc_direct = asyncio.run(run_streams(args.streams, direct, concurrent=True))
+            rows.append(
+                summary(f"2. {args.streams} at once, direct{tag}", conc_direct, args.tokens)
+            )
+            for label, port, state in servers:
+                conc = asyncio.run(run_streams(args.streams, through(port, state), concurrent=True))
+                rows.append(summary(f"2. {args.streams} at once, {label}{tag}", conc, args.tokens))
+                statuses |= {s.status for s in conc}
+        if not args.burst_only:
+            conc_threads = asyncio.run(
+                run_streams(args.streams, thread_per_stream, concurrent=True)
+            )
+            rows.append(summary(f"3. {args.streams} at once, thread per stream ({args.threads})",
+                                conc_threads, args.tokens))  # fmt: skip
         show(rows)
-        added = rows[1]["ttft50"] - rows[0]["ttft50"]
-        ratio = rows[3]["gap99"] / rows[2]["gap99"]
-        print(f"\nadded to first token, p50: {added:.1f} ms (goal < 5 ms)")
-        print(f"{args.streams} streams through Parley: {rows[3]['stalled']} stalled (goal 0); "
-              f"p99 gap {ratio:.2f}x the provider's (goal <= 2x)")  # fmt: skip
-        statuses = {s.status for s in conc_parley} | {s.status for s in seq_parley}
+        if not args.burst_only:
+            by_label = {r["label"]: r for r in rows}
+            one_direct = by_label["1. one at a time, direct to the provider"]
+            burst_direct = by_label[f"2. {args.streams} at once, direct"]
+            for label, _, _ in servers:
+                one = by_label[f"1. one at a time, {label}"]
+                burst = by_label[f"2. {args.streams} at once, {label}"]
+                print(f"\n{label}: added to first token, p50: "
+                      f"{one['ttft50'] - one_direct['ttft50']:.1f} ms (goal < 5 ms); "
+                      f"{args.streams} at once: TTFT p50 {burst['ttft50']:.0f} ms (goal <= 1000), "
+                      f"p99 {burst['ttft99']:.0f} ms (goal <= 2000), {burst['stalled']} stalled "
+                      f"(goal 0), p99 gap {burst['gap99'] / burst_direct['gap99']:.2f}x the "
+                      f"provider's (goal <= 2x)")  # fmt: skip
         if statuses != {200}:
             print(f"warning: Parley answered with statuses {sorted(statuses)}")
     finally:

@@ -1,6 +1,11 @@
 """Requests/s of Parley's pages against a bare-Django reference, in one run (bench/README.md).
 
     .venv/bin/python bench/pages.py [--duration 6] [--warmup 2] [--connections 32] [--only R,b]
+    .venv/bin/python bench/pages.py --only b,b2 --before DIR   # DIR: `git archive <commit>`
+
+`--before DIR` also serves lines b and b2 from the Parley code unpacked in DIR (its own
+logged-in session), interleaved with the others in every round, so before and after are
+measured under the same load.
 
 Every server runs with ONE worker on 127.0.0.1, wrk runs with ONE thread; each target gets
 a warm-up then a timed run, and every server is stopped before the next starts. Data lives
@@ -27,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 SETUP = r"""
-import json, django
+import json, os, django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
@@ -37,7 +42,8 @@ from django.urls import reverse
 from parley.accounts import services
 from parley.accounts.login_links import create_login_link
 from parley.accounts.models import CreatedVia
-user = services.create_user(email="bench@example.com", created_via=CreatedVia.ADMIN)
+email = os.environ.get("BENCH_EMAIL", "bench@example.com")
+user = services.create_user(email=email, created_via=CreatedVia.ADMIN)
 # Log in the way a person does: a one-time login link, which sets the session cookie.
 link = create_login_link(user=user, created_by="bench")
 # The public host: ALLOWED_HOSTS refuses the test client's default "testserver".
@@ -63,6 +69,8 @@ class Target:
     path: str
     authenticated: bool = False
     expect: str = ""
+    root: Path = ROOT  # the Parley code it serves (--before: an older one)
+    workers: int = 1
 
 
 def free_port() -> int:
@@ -92,7 +100,7 @@ def server_command(target: Target, port: int) -> list[str]:
                 "parley.wsgi:application"]  # fmt: skip
     if target.server == "parley":
         return [PY, "-m", "parley.cli", "serve", "--host", "127.0.0.1",
-                "--port", str(port), "--workers", "1"]  # fmt: skip
+                "--port", str(port), "--workers", str(target.workers)]  # fmt: skip
     return [PY, "-m", "uvicorn", "bench.django_asgi:application", "--workers", "1",
             "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
             "--log-level", "warning"]  # fmt: skip
@@ -160,6 +168,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def measure(target, *, env, wrk, cookie, args, data_dir) -> float:
+    if target.root != ROOT:
+        env = dict(env, PYTHONPATH=str(target.root))
     port = free_port()
     url = f"http://127.0.0.1:{port}{target.path}"
     headers = {"Cookie": cookie} if target.authenticated else {}
@@ -168,7 +178,7 @@ def measure(target, *, env, wrk, cookie, args, data_dir) -> float:
     with log.open("w") as out:
         proc = subprocess.Popen(
             server_command(target, port),
-            cwd=ROOT,
+            cwd=target.root,
             env=server_env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -187,6 +197,22 @@ def measure(target, *, env, wrk, cookie, args, data_dir) -> float:
         stop(proc)
 
 
+def log_in(env: dict, root: Path, email: str) -> dict:
+    """Migrate, make a user and log in with the code in `root`: its session cookie."""
+    setup = subprocess.run(
+        [PY, "-c", SETUP],
+        cwd=root,
+        env=dict(env, DJANGO_SETTINGS_MODULE="parley.settings", PYTHONPATH=str(root),
+                 BENCH_EMAIL=email),
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if setup.returncode != 0:
+        sys.exit(f"bench: setup failed:\n{setup.stdout}\n{setup.stderr}")
+    return json.loads(setup.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=6, help="timed seconds per target")
@@ -194,6 +220,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=1, help="rounds; the best is kept")
     parser.add_argument("--only", default="", help="comma-separated keys, e.g. R,b")
+    parser.add_argument("--before", type=Path, help="also serve b and b2 from the code in DIR")
+    parser.add_argument("--two-workers", action="store_true", help="also b, b2 on 2 workers")
     parser.add_argument(
         "--env", action="append", default=[], metavar="NAME=VALUE", help="extra server env"
     )
@@ -211,17 +239,10 @@ def main() -> None:
     env.pop("DATABASE_URL", None)  # the embedded default: SQLite in the data dir
     env.update(item.split("=", 1) for item in args.env)
     try:
-        setup = subprocess.run(
-            [PY, "-c", SETUP],
-            cwd=ROOT,
-            env=dict(env, DJANGO_SETTINGS_MODULE="parley.settings"),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if setup.returncode != 0:
-            sys.exit(f"bench: setup failed:\n{setup.stdout}\n{setup.stderr}")
-        info = json.loads(setup.stdout.strip().splitlines()[-1])
+        info = log_in(env, ROOT, "bench@example.com")
+        cookies = {ROOT: info["cookie"]}
+        if args.before:
+            cookies[args.before] = log_in(env, args.before, "before@example.com")["cookie"]
         targets = [
             Target("R", "reference R: bare ok view, granian WSGI", "wsgi",
                    "bench.ok_settings", "/ok", expect="ok"),
@@ -241,6 +262,18 @@ def main() -> None:
         only = {k.strip() for k in args.only.split(",") if k.strip()}
         if only:
             targets = [t for t in targets if t.key in only or t.key == "R"]
+        if args.two_workers:
+            targets += [
+                Target(f"{t.key}-w2", f"{t.label}, 2 workers", t.server, t.settings, t.path,
+                       t.authenticated, t.expect, workers=2)
+                for t in targets if t.key in ("b", "b2")
+            ]  # fmt: skip
+        if args.before:
+            targets += [
+                Target(f"{t.key}-before", f"{t.label}, before", t.server, t.settings, t.path,
+                       t.authenticated, t.expect, root=args.before)
+                for t in targets if t.key in ("b", "b2")
+            ]  # fmt: skip
         print(
             f"bench: 1 server worker, wrk -t1 -c{args.connections}, "
             f"{args.warmup}s warm-up + {args.duration}s per target, best of {args.repeat}",
@@ -250,7 +283,12 @@ def main() -> None:
         for round_ in range(1, args.repeat + 1):
             for target in targets:
                 rps, cpu_ms = measure(
-                    target, env=env, wrk=wrk, cookie=info["cookie"], args=args, data_dir=data_dir
+                    target,
+                    env=env,
+                    wrk=wrk,
+                    cookie=cookies.get(target.root),
+                    args=args,
+                    data_dir=data_dir,
                 )
                 # Best of the rounds: other load on the machine only ever slows a run down.
                 if rps > results.get(target.key, (0.0, 0.0))[0]:

@@ -1,5 +1,6 @@
 """Django settings: the one place that reads the environment (and an optional .env)."""
 
+import importlib.util
 import ipaddress
 import secrets
 from pathlib import Path
@@ -120,7 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
-    "allauth.socialaccount",
+    "parley.sso.socialaccount_app.LazySocialAccountConfig",  # allauth.socialaccount
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "allauth.socialaccount.providers.saml",
@@ -136,7 +137,6 @@ INSTALLED_APPS = [
     "parley.api",
     "parley.widget",
     "parley.scim",
-    "ninja",  # its templates and static files: the API docs page works offline
     "parley.ops",
 ]
 
@@ -160,11 +160,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "parley.urls"
+# django-ninja's templates and static files (the API docs page works offline) without the
+# "ninja" app: installing it imports ninja and pydantic in every process, `parley seats` too.
+# find_spec locates the package without running it.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent
 WSGI_APPLICATION = "parley.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -242,6 +246,11 @@ if REDIS_URL or _ONE_PROCESS:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The signed-in user's row, read through the same fast shared cache (accounts/user_cache.py).
+# Every change clears it at once in this process and, with Redis, in all; the expiry bounds
+# how long a one-worker server's memory keeps a row a `parley` command (another process)
+# changed.
+USER_CACHE_SECONDS = 300 if REDIS_URL else 10 if _ONE_PROCESS else 0
 SESSION_COOKIE_NAME = "parley_session"
 SESSION_COOKIE_AGE = env.int("PARLEY_SESSION_MAX_AGE", default=14 * 24 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -249,7 +258,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "parley.accounts.user_cache.CachedModelBackend",  # ModelBackend, the user via the cache
+    "django.contrib.auth.backends.ModelBackend",  # sessions from before keep working
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
@@ -329,12 +339,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Error reports and logs never carry login codes or tokens (see parley/web/scrub.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "parley.web.scrub.ScrubbingExceptionReporterFilter"
+LOG_LEVEL = env.str("PARLEY_LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -345,9 +356,16 @@ LOGGING = {
         # The access line is scrubbed where it is made (parley/web/access_log.py): no second pass.
         "access": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": env.str("PARLEY_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # The provider SDK's HTTP client logs an INFO line per request ("HTTP Request: POST
+        # …"), one per chat message: a log write on the event loop for every stream started.
+        # Shown only when debugging (PARLEY_LOG_LEVEL=DEBUG).
+        **{
+            name: {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"}
+            for name in ("httpx", "httpcore", "openai")
+        },
         "parley.access": {
             "handlers": ["access"],
             "level": "INFO" if env.bool("PARLEY_ACCESS_LOG", default=True) else "WARNING",
@@ -359,6 +377,10 @@ LOGGING = {
 # Retired: the failed-login limit and its window are instance settings (JwtSettings). Read
 # only so `parley serve` can warn an operator who still sets it that it has no effect.
 PARLEY_JWT_FAILURE_LIMIT_RETIRED = env.str("PARLEY_JWT_FAILURE_LIMIT", default="")
+
+# How many chat streams do their start-up work at once (parley/chat/stream.py); sized by
+# bench/chat_stream.py (bench/README.md). For measuring, not for operators to tune.
+CHAT_STARTING_AT_ONCE = env.int("PARLEY_CHAT_STARTING_AT_ONCE", default=4)
 
 # Operations (parley/ops): /metrics answers only with `Authorization: Bearer <this token>`;
 # unset, /metrics is off (404). /healthz and /readyz are always on and reveal nothing.

@@ -39,6 +39,7 @@ from parley.web.proxy import client_address
 
 from . import services, signups
 from .models import Role, Status
+from .sessions import BACKEND
 
 # allauth internals (no public API does these; pinned below 66 in pyproject.toml), each
 # guarded by a test through the real pages that fails if an upgrade changes it:
@@ -142,6 +143,9 @@ class ParleyAccountAdapter(DefaultAccountAdapter):
     def login(self, request, user):
         # Marks the login as allauth's, so signals.email_login_succeeded audits it once.
         request._parley_email_login = True
+        # The session names the backend that reads the user through the cache, as every
+        # other Parley login does (sessions.BACKEND); allauth would name its own.
+        user.backend = BACKEND
         super().login(request, user)
 
     def format_email_subject(self, subject: str) -> str:

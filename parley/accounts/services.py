@@ -27,6 +27,7 @@ from parley.errors import (
 from .models import CreatedVia, InstanceSettings, Role, Status, User, normalize_email
 from .roles import is_staff
 from .selectors import confirmed_users
+from .user_cache import forget_user
 from .validation import clean_email, clean_metadata, clean_name, clean_public_id
 
 
@@ -324,6 +325,7 @@ def record_login(*, user: User, method: str) -> None:
     User.objects.filter(pk=user.pk).update(
         last_login_at=now, last_login=now, last_login_method=method
     )
+    forget_user(user.pk)  # update() sends no post_save (user_cache.py)
     user.last_login_at = user.last_login = now
     user.last_login_method = method
 

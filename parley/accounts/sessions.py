@@ -15,7 +15,7 @@ from django.utils.http import http_date
 from .models import User
 from .services import record_login
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "parley.accounts.user_cache.CachedModelBackend"
 
 
 def log_user_in(request, *, user: User, method: str) -> None:

@@ -4,12 +4,15 @@ Every error is JSON `{"code", "message"}` with a stable code per cause: the same
 the audit reasons and parley.errors. Never an HTML page, never a traceback.
 """
 
+import json
 import logging
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import _csrf_needed
 from ninja.parser import Parser
 
 from parley.accounts import roles
@@ -50,6 +53,18 @@ class BoundedJsonParser(Parser):
         return request_json(request, max_bytes=MAX_BODY, object_only=False)
 
 
+class OfflineSwagger(Swagger):
+    """Swagger UI from ninja's own templates and static files, never a CDN. ninja chooses
+    that only when "ninja" is in INSTALLED_APPS, which would import it (and pydantic) in
+    every process; settings.py adds its template and static directories instead."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        settings = json.dumps(self.settings, indent=1)
+        context = {"swagger_settings": settings, "api": api, "add_csrf": _csrf_needed(api)}
+        return render(request, self.template, context)
+
+
 class ParleyAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__  # "list_users", not the module path
@@ -65,6 +80,7 @@ api = ParleyAPI(
     urls_namespace="api-v1",
     parser=BoundedJsonParser(),
     # Swagger UI's stylesheet draws its icons as data: images.
+    docs=OfflineSwagger(),
     docs_decorator=page_policy("img-src 'self' data:"),
 )
 api.add_router("", users.router)

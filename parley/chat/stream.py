@@ -75,8 +75,9 @@ db_write_executor = ThreadPoolExecutor(
 # at once; the others queue for a turn. That work is Python under the one GIL: a burst doing
 # it all together delays the tokens of the answers already streaming. With 500 streams at
 # once: p99 gap between tokens 110-210 ms without the gate, 25-35 ms with 4, and the first
-# tokens come sooner too (bench/README.md, "chat_stream.py").
-STARTING_AT_ONCE = 4
+# tokens come sooner too (bench/README.md, "chat_stream.py"). settings.CHAT_STARTING_AT_ONCE
+# (PARLEY_CHAT_STARTING_AT_ONCE), for measuring other sizes.
+STARTING_AT_ONCE = settings.CHAT_STARTING_AT_ONCE
 _start_gates: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}  # one per event loop
 
 

@@ -16,7 +16,10 @@ class Parser(argparse.ArgumentParser):
 def migrate_database():
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    from parley.ops.schema import schema_is_current
+
+    if not schema_is_current():  # `migrate` with nothing to do costs ~0.25 s
+        call_command("migrate", interactive=False, verbosity=0)
     # The shared cache's table when there is no Redis (settings.CACHES); else a no-op.
     call_command("createcachetable", verbosity=0)
 

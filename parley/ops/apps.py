@@ -11,9 +11,10 @@ class OpsConfig(AppConfig):
 
         from parley.audit.models import AuthEvent
 
-        from . import metrics
-
         def count_login(sender, instance, created, **kwargs):
+            # Imported here, not at startup: a `parley` command never needs prometheus_client.
+            from . import metrics
+
             if created:  # counted once the login's transaction commits, as the audit log is
                 method, outcome = instance.method, instance.outcome
                 transaction.on_commit(lambda: metrics.count_login(method, outcome))

@@ -1,0 +1,62 @@
+"""A `parley` command that reads or writes a setting loads only what it uses: not the REST
+API's ninja/pydantic, not the chat's provider SDK and HTTP clients, not the SSO providers'
+`requests`, not prometheus_client (bench/cli_startup.py measures the time this saves). And
+it still brings a new or an older database up to date before it runs."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from parley.ops.schema import migration_files, schema_is_current
+
+# Loaded by the web server, the API, the chat or SSO, never by a settings command.
+NOT_NEEDED = ("ninja", "pydantic", "openai", "aiohttp", "httpx", "requests", "prometheus_client")
+SHOW_LOADED = (
+    "import sys; from parley.cli import main; code = main(sys.argv[1:]); "
+    f"print(sorted(m for m in {NOT_NEEDED!r} if m in sys.modules), file=sys.stderr); "
+    "sys.exit(code)"
+)
+
+
+def run_cli(data_dir, *argv):
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-c", SHOW_LOADED, *argv], env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "argv", [("seats",), ("jwt", "policy"), ("users", "list"), ("groups", "list")]
+)
+def test_a_settings_command_does_not_load_the_api_chat_or_sso_libraries(tmp_path, argv):
+    first = run_cli(tmp_path, *argv)  # a new database: migrates it
+    assert first.returncode == 0, first.stderr
+    again = run_cli(tmp_path, *argv)  # an up-to-date one: skips `migrate`
+    assert again.returncode == 0, again.stderr
+    for result in (first, again):
+        assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_a_database_missing_a_migration_is_not_current(db):
+    assert schema_is_current()  # the test database, migrated
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY id DESC LIMIT 1")
+        app, name = cursor.fetchone()
+        cursor.execute("DELETE FROM django_migrations WHERE app = %s AND name = %s", [app, name])
+    assert (app, name) in migration_files()
+    assert not schema_is_current()  # so the command runs `migrate`
+
+
+def test_a_database_without_the_migrations_table_is_not_current(db):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE django_migrations RENAME TO moved_away")
+    try:
+        assert not schema_is_current()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE moved_away RENAME TO django_migrations")
