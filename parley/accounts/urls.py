@@ -10,6 +10,7 @@ urlpatterns = [
     ),
     path("login/link/<str:token>/", views.login_link, name="login_link"),
     path("account/", views.account, name="account"),
+    path("account/edit/", views.account_edit, name="account_edit"),
     path("account/email/", views.account_email, name="account_change_email"),
     path(
         "account/email/confirm/",

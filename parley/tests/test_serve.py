@@ -24,8 +24,8 @@ def test_first_start_prints_a_one_time_admin_link_that_asks_the_owner_for_an_ema
     with httpx.Client(base_url=base) as browser:
         first = browser.get(link)
         # The first owner has no email yet: their account page asks for one (issue 15).
-        assert first.status_code == 302 and first.headers["location"] == "/account/"
-        assert "Add your email address" in browser.get("/account/").text
+        assert first.status_code == 302 and first.headers["location"] == "/account/edit/"
+        assert "Add your email address" in browser.get("/account/edit/").text
         assert browser.get("/").status_code == 200
     assert httpx.get(link).status_code == 401  # one-time
 

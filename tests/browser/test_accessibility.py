@@ -109,6 +109,7 @@ def test_admin_pages(page, live_server, admin_user, login_as, make_user, make_gr
         "/admin/provisioning/",
         "/admin/branding/",
         "/account/",
+        "/account/edit/",
         "/accounts/2fa/",
         "/accounts/2fa/totp/activate/",
         "/accounts/2fa/webauthn/add/",

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_first_admin_adds_an_email_and_logs_back_in_with_it(browser, page, live_server):
     link = bootstrap.ensure_admin_login_link()
     page.goto(live_server.url + link.split("127.0.0.1:8000", 1)[1])
-    expect(page).to_have_url(re.compile(r"/account/$"))
+    expect(page).to_have_url(re.compile(r"/account/edit/$"))
     expect(page.get_by_role("heading", name="Add your email address")).to_be_visible()
     page.get_by_role("textbox", name="Email address").fill("owner@example.com")
     page.get_by_role("button", name="Send code").click()

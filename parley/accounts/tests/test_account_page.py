@@ -14,7 +14,7 @@ from parley.accounts.models import User
 from parley.audit.models import AuthEvent
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
-ACCOUNT = reverse("account")
+ACCOUNT = reverse("account_edit")
 EMAIL = reverse("account_change_email")
 CONFIRM = reverse("account_change_email_confirm")
 
