@@ -2,11 +2,7 @@
 "Enrol now" during the grace period, then no admin page until they enrol; and an owner
 resetting someone's factors, audited."""
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,7 +12,6 @@ from parley.accounts import second_factor, services
 from parley.accounts.models import Role, User
 from parley.accounts.tests.second_factor_flow import enrol_authenticator_app
 from parley.audit.models import AuthEvent
-from parley.tests.serving import postgres_database
 
 ENROL = reverse("mfa_index")
 ADMIN_PAGES = ["adminpanel:users", "adminpanel:audit", "adminpanel:authentication"]
@@ -174,23 +169,3 @@ def test_no_one_but_an_owner_may_reset_second_factors(client_as, make_user, role
     if role != Role.MEMBER:
         page = client.get(reverse("adminpanel:user", args=[member.public_id])).content
         assert b"Reset second factors" not in page
-
-
-@pytest.mark.postgres
-@pytest.mark.timeout(180)
-def test_the_requirement_and_second_factor_sign_in_hold_on_postgresql(tmp_path):
-    """This file and the second-factor sign-in tests again, in a pytest of their own on
-    PostgreSQL (the policy row is locked FOR UPDATE there; SQLite has no such lock)."""
-    if os.environ.get("PARLEY_SECOND_FACTORS_ON_POSTGRES"):
-        pytest.skip("already the PostgreSQL run")
-    root = Path(__file__).parents[3]
-    with postgres_database() as url:
-        env = {**os.environ, "DATABASE_URL": url, "PARLEY_DATA_DIR": str(tmp_path),
-               "PARLEY_SECOND_FACTORS_ON_POSTGRES": "1"}  # fmt: skip
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
-             str(root / "parley/accounts/tests/test_second_factor_login.py")],
-            env=env, capture_output=True, text=True, cwd=root,
-        )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert "passed" in result.stdout and "failed" not in result.stdout
