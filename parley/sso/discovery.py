@@ -2,16 +2,14 @@
 it: the issuer URL and every endpoint obey parley/outbound.py's rules (https, no private
 addresses unless the admin allows them), and the document names this issuer."""
 
-from django.conf import settings
-
 from parley import outbound
 from parley.external_auth.keys import PUBLIC_KEY_ALGORITHMS
 from parley.web.json_body import InvalidJson, parse_json_body
 
+from . import fetching
 from .errors import DiscoveryFailed
 
 WELL_KNOWN = "/.well-known/openid-configuration"
-MAX_URL_CHARS = 2048
 MAX_BYTES = 256 * 1024
 TIMEOUT_SECONDS = 5
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
@@ -41,19 +39,15 @@ def discover(*, issuer: str, allow_private_network: bool) -> dict:
     Raises DiscoveryFailed with the exact reason (its user_message says it for people)."""
     issuer = clean_issuer(issuer)
     url = issuer + WELL_KNOWN
-    try:
-        body = outbound.fetch(
-            url,
-            allow_private_network=allow_private_network,
-            timeout=TIMEOUT_SECONDS,
-            max_bytes=MAX_BYTES,
-        )
-    except (outbound.UrlRefused, outbound.FetchFailed) as problem:
-        # An admin reads this: FetchFailed's exact reason (HTTP 404, DNS) helps them most.
-        message = problem.user_message if isinstance(problem, outbound.UrlRefused) else None
-        raise _failed(f"discovery at {url[:200]}: {problem.reason}", message) from None
-    if len(body) > MAX_BYTES:
-        raise _failed(f"discovery at {url[:200]} is larger than {MAX_BYTES} bytes")
+    body = fetching.fetch(
+        url,
+        what="discovery",
+        allow_private_network=allow_private_network,
+        timeout=TIMEOUT_SECONDS,
+        max_bytes=MAX_BYTES,
+        accept="application/json",
+        failed=_failed,
+    )
     try:
         document = parse_json_body(body, max_bytes=MAX_BYTES)
     except InvalidJson as invalid:
@@ -89,14 +83,7 @@ def discover(*, issuer: str, allow_private_network: bool) -> dict:
 
 
 def _require_url_allowed(url: str, *, what: str) -> None:
-    refused = outbound.why_url_refused(
-        url, max_chars=MAX_URL_CHARS, http_loopback=settings.SSO_ALLOW_HTTP_LOOPBACK
-    )
-    if refused:
-        raise _failed(
-            f"{what} {url[:120]!r} refused: {refused}",
-            f"The {what} cannot be used: {refused}. It must start with https://.",
-        )
+    fetching.require_url_allowed(url, what=what, failed=_failed)
 
 
 def _failed(reason: str, user_message: str | None = None) -> DiscoveryFailed:

@@ -4,14 +4,11 @@ parser into what Parley keeps: the IdP's entity id, its sign-in URL (HTTP-Redire
 and its signing certificate."""
 
 from cryptography import x509
-from django.conf import settings
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
-from parley import outbound
-
+from . import fetching
 from .errors import SamlMetadataInvalid
 
-MAX_URL_CHARS = 2048
 MAX_BYTES = 512 * 1024
 TIMEOUT_SECONDS = 5
 
@@ -25,19 +22,15 @@ def clean_metadata_url(url: str) -> str:
 def fetch_metadata(*, url: str, allow_private_network: bool) -> str:
     """The metadata XML at `url`; SamlMetadataInvalid saying why not."""
     url = clean_metadata_url(url)
-    try:
-        body = outbound.fetch(
-            url,
-            allow_private_network=allow_private_network,
-            timeout=TIMEOUT_SECONDS,
-            max_bytes=MAX_BYTES,
-            accept="application/samlmetadata+xml, application/xml, text/xml",
-        )
-    except (outbound.UrlRefused, outbound.FetchFailed) as problem:
-        message = problem.user_message if isinstance(problem, outbound.UrlRefused) else None
-        raise _failed(f"metadata at {url[:200]}: {problem.reason}", message) from None
-    if len(body) > MAX_BYTES:
-        raise _failed(f"metadata at {url[:200]} is larger than {MAX_BYTES} bytes")
+    body = fetching.fetch(
+        url,
+        what="metadata",
+        allow_private_network=allow_private_network,
+        timeout=TIMEOUT_SECONDS,
+        max_bytes=MAX_BYTES,
+        accept="application/samlmetadata+xml, application/xml, text/xml",
+        failed=_failed,
+    )
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
@@ -82,14 +75,7 @@ def _require_certificate(cert: str) -> None:
 
 
 def _require_url_allowed(url: str, *, what: str) -> None:
-    refused = outbound.why_url_refused(
-        url, max_chars=MAX_URL_CHARS, http_loopback=settings.SSO_ALLOW_HTTP_LOOPBACK
-    )
-    if refused:
-        raise _failed(
-            f"{what} {url[:120]!r} refused: {refused}",
-            f"The {what} cannot be used: {refused}. It must start with https://.",
-        )
+    fetching.require_url_allowed(url, what=what, failed=_failed)
 
 
 def _failed(reason: str, user_message: str | None = None) -> SamlMetadataInvalid:
