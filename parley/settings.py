@@ -173,11 +173,16 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
+                "parley.web.context_processors.auth",  # Django's, without the lazy proxy
                 "django.contrib.messages.context_processors.messages",
                 "parley.web.context_processors.site",
                 "parley.branding.context_processors.branding",  # name, logo, accent
             ],
+            # `{% static %}` that works a path's URL out once per process, for every
+            # template that loads "static" (parley/web/templatetags/cached_static.py).
+            "libraries": {"static": "parley.web.templatetags.cached_static"},
+            # `{% url 'name' %}` without arguments, also once per process (cached_url.py).
+            "builtins": ["parley.web.templatetags.cached_url"],
         },
     },
 ]
@@ -333,7 +338,7 @@ DEFAULT_FROM_EMAIL = env.str("PARLEY_FROM_EMAIL", default="Parley <parley@localh
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -3,13 +3,15 @@ dropped by parley.branding.services whenever it changes) and the database only o
 
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from functools import lru_cache
 from hashlib import sha256
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.templatetags.static import static
 from django.urls import reverse
+
+from parley.web.templatetags.cached_static import static_url
 
 from . import logo as logos
 from .models import DEFAULT_ACCENT, DEFAULT_NAME, Branding
@@ -41,7 +43,7 @@ class Brand:
 
     @property
     def favicon_url(self) -> str:
-        return self.logo_url or static(DEFAULT_FAVICON)
+        return self.logo_url or static_url(DEFAULT_FAVICON)
 
     @property
     def favicon_type(self) -> str:
@@ -51,14 +53,11 @@ class Brand:
     def theme_css(self) -> str:
         """The accent as CSS custom properties; a stylesheet, since pages allow no inline
         style (parley/web/security_headers.py)."""
-        return (
-            f":root{{--accent:{self.accent_color};--accent-soft:{_soft(self.accent_color)};"
-            f"--accent-ink:{_ink(self.accent_color)}}}\n"
-        )
+        return _theme_css(self.accent_color)
 
     @property
     def theme_hash(self) -> str:
-        return sha256(self.theme_css.encode()).hexdigest()[:16]
+        return _theme_hash(self.accent_color)
 
     @property
     def theme_url(self) -> str:
@@ -73,6 +72,17 @@ class Brand:
     @property
     def subject_prefix(self) -> str:
         return f"{self.email_subject_prefix or f'[{self.name}]'} "
+
+
+# Every page links the theme by its hash: worked out once per accent, not on every page.
+@lru_cache(maxsize=64)
+def _theme_css(accent: str) -> str:
+    return f":root{{--accent:{accent};--accent-soft:{_soft(accent)};--accent-ink:{_ink(accent)}}}\n"
+
+
+@lru_cache(maxsize=64)
+def _theme_hash(accent: str) -> str:
+    return sha256(_theme_css(accent).encode()).hexdigest()[:16]
 
 
 def _channels(color: str) -> tuple[int, int, int]:

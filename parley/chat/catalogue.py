@@ -1,11 +1,12 @@
 """The model catalogue: providers and their models, the demo model and the default."""
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from parley.accounts.models import User
 from parley.errors import ValidationFailed
 from parley.groups.models import Group
+from parley.prepared import PreparedQuery
 
 from . import crypto, demo
 from .errors import ModelNotAllowed, ModelUnavailable, NoModelAvailable
@@ -52,21 +53,15 @@ def available_models(*, user: User) -> list[ChatModel]:
     return sorted(models, key=lambda m: (not m.is_default, m.kind != ModelKind.DEMO, m.label))
 
 
-# The chat home's model query, as SQL the ORM wrote, per database vendor. Building and
-# compiling this OR over three joins with DISTINCT cost ~1.2 ms CPU on every chat home, a
-# third of the page (bench/README.md); running the same SQL through raw() ~0.2 ms. The ORM
-# still writes it (once per process), so it cannot drift from _allowed().
-_ENABLED_AND_ALLOWED: dict[str, tuple[str, tuple]] = {}
-_SOME_USER = -7331  # a user id no row has, marking where the person's id goes
+# The chat home's model query: the ORM's SQL for _allowed(), run without building and
+# compiling the OR over three joins with DISTINCT on every page (parley/prepared.py).
+_ENABLED_AND_ALLOWED = PreparedQuery(
+    lambda user_id: _allowed(ChatModel.objects.filter(enabled=True), user=user_id), "user_id"
+)
 
 
 def _enabled_and_allowed(*, user_id: int) -> list[ChatModel]:
-    written = _ENABLED_AND_ALLOWED.get(connection.vendor)
-    if written is None:
-        query = _allowed(ChatModel.objects.filter(enabled=True), user=_SOME_USER).query
-        written = _ENABLED_AND_ALLOWED[connection.vendor] = query.sql_with_params()
-    sql, params = written
-    return list(ChatModel.objects.raw(sql, [user_id if p == _SOME_USER else p for p in params]))
+    return _ENABLED_AND_ALLOWED.fetch(user_id=user_id)
 
 
 def default_model(*, user: User) -> ChatModel | None:

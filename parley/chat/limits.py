@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from parley.accounts.models import InstanceSettings, User
 from parley.errors import ValidationFailed
+from parley.prepared import PreparedQuery
 
 from .errors import UsageLimitReached
 from .models import ChatSettings, DailyUsage, GroupLimit, UserLimit
@@ -20,9 +21,24 @@ LIMITS = [(m, p, f"{m}_per_{p}") for m in METRICS for p in PERIODS]
 FIELDS = [name for _, _, name in LIMITS]
 
 
+# Read before every chat message (and on pages): the ORM's SQL, written once
+# (parley/prepared.py), so a stream's start does not build these queries each time.
+_INSTANCE_ZONE = PreparedQuery(lambda: InstanceSettings.objects.filter(pk=1).only("time_zone")[:1])
+_PERSONAL = PreparedQuery(lambda user_id: UserLimit.objects.filter(user=user_id)[:1], "user_id")
+_GROUPS = PreparedQuery(
+    lambda user_id: GroupLimit.objects.filter(group__memberships__user=user_id), "user_id"
+)
+_INSTANCE = PreparedQuery(lambda: ChatSettings.objects.filter(pk=1)[:1])
+
+
+def _first(rows: list):
+    return rows[0] if rows else None
+
+
 def instance_zone() -> zoneinfo.ZoneInfo:
     """Days, weeks (from Monday) and months start at midnight in this time zone."""
-    name = InstanceSettings.objects.filter(pk=1).values_list("time_zone", flat=True).first()
+    row = _first(_INSTANCE_ZONE.fetch())
+    name = row.time_zone if row is not None else None
     try:
         return zoneinfo.ZoneInfo(name or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -80,17 +96,17 @@ def most_generous(rows) -> dict[str, int | None]:
 def limits_for(*, user: User) -> Limits:
     """A personal override beats the groups; the most generous of the person's groups that
     set any limit beats the instance default."""
-    personal = UserLimit.objects.filter(user=user).first()
+    personal = _first(_PERSONAL.fetch(user_id=user.pk))
     if personal is not None:
         return Limits(values=_values(personal), source="personal")
     groups = [
         row
-        for row in GroupLimit.objects.filter(group__memberships__user=user)
+        for row in _GROUPS.fetch(user_id=user.pk)
         if any(getattr(row, name) is not None for name in FIELDS)
     ]
     if groups:
         return Limits(values=most_generous(groups), source="group")
-    return Limits(values=_values(ChatSettings.objects.filter(pk=1).first()), source="instance")
+    return Limits(values=_values(_first(_INSTANCE.fetch())), source="instance")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from parley.accounts.models import User
+from parley.prepared import PreparedQuery
 
 from .limits import instance_zone
 from .models import Conversation, Message
@@ -35,11 +36,19 @@ def group_label(*, updated: datetime.datetime, today: datetime.date, zone: ZoneI
     return "Older"
 
 
-def grouped_conversations(*, user: User, limit: int = LIST_LIMIT) -> list[Group]:
-    """The person's conversations, most recently active first, in date groups."""
-    found = list(
-        Conversation.objects.filter(user=user).only("public_id", "title", "updated_at")[:limit]
-    )
+# Every chat page lists them: the ORM's SQL, written once (parley/prepared.py).
+_LISTED = PreparedQuery(
+    lambda user_id: Conversation.objects.filter(user=user_id).only(
+        "public_id", "title", "updated_at"
+    )[:LIST_LIMIT],
+    "user_id",
+)
+
+
+def grouped_conversations(*, user: User) -> list[Group]:
+    """The person's conversations (the latest LIST_LIMIT), most recently active first, in
+    date groups."""
+    found = _LISTED.fetch(user_id=user.pk)
     if not found:
         return []  # and the time zone is not read: a new person's first page stays lean
     zone = instance_zone()

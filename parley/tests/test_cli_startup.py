@@ -60,3 +60,47 @@ def test_a_database_without_the_migrations_table_is_not_current(db):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE moved_away RENAME TO django_migrations")
+
+
+def _parley(data_dir, *argv):
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "parley.cli", *argv], env=env, capture_output=True, text=True
+    )
+
+
+def test_help_still_lists_every_command_though_a_command_builds_only_its_own(tmp_path):
+    from parley.cli import GROUP_OF
+
+    listing = _parley(tmp_path, "--help")
+    assert listing.returncode == 0
+    assert all(name in listing.stdout for name in GROUP_OF)
+    own = _parley(tmp_path, "jwt", "--help")
+    assert own.returncode == 0 and "policy" in own.stdout and "rotate" in own.stdout
+    wrong = _parley(tmp_path, "seat")
+    assert wrong.returncode == 2 and "invalid choice: 'seat'" in wrong.stderr
+    assert "seats" in wrong.stderr  # the choices, to correct the typo
+    bad_sub = _parley(tmp_path, "seats", "sett", "3")
+    assert bad_sub.returncode == 2 and "invalid choice: 'sett'" in bad_sub.stderr
+
+
+GC_AFTER = (
+    "import gc, sys; from parley.cli import main; "
+    "from parley.cli import seats; "
+    "seats.seats_command = lambda args: print('collecting', gc.isenabled()); "
+    "code = main(['seats']); print('after', gc.isenabled()); sys.exit(code)"
+)
+
+
+def test_garbage_collection_is_on_while_a_command_runs_and_after(tmp_path):
+    # Collection pauses only while Django sets up (parley/cli/__init__.py).
+    env = {**os.environ, "PARLEY_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", GC_AFTER], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["collecting", "True", "after", "True"]
