@@ -12,8 +12,10 @@ from django.db import connection
 
 from parley.ops.schema import migration_files, schema_is_current
 
-# Loaded by the web server, the API, the chat or SSO, never by a settings command.
-NOT_NEEDED = ("ninja", "pydantic", "openai", "aiohttp", "httpx", "requests", "prometheus_client")
+# Loaded by the web server, the API, the chat, SSO or JWT key handling, never by a settings
+# command.
+NOT_NEEDED = ("ninja", "pydantic", "openai", "aiohttp", "httpx", "requests", "prometheus_client",
+              "jwt", "cryptography")  # fmt: skip
 SHOW_LOADED = (
     "import sys; from parley.cli import main; code = main(sys.argv[1:]); "
     f"print(sorted(m for m in {NOT_NEEDED!r} if m in sys.modules), file=sys.stderr); "
