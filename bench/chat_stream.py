@@ -218,6 +218,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="also run the Parley code in this dir")
     parser.add_argument("--burst-only", action="store_true", help="only part 2")
     parser.add_argument("--gates", default="", help="start gate sizes to compare, e.g. 2,4,8")
+    parser.add_argument("--workers", default="1", help="parley serve worker counts, e.g. 1,2")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of part 2 (--burst-only)")
     parser.add_argument(
         "--env", action="append", default=[], metavar="NAME=VALUE", help="extra Parley env"
@@ -232,6 +233,8 @@ def main() -> None:
            "DJANGO_SETTINGS_MODULE": "parley.settings"}  # fmt: skip
     for name in ("DATABASE_URL", "REDIS_URL", "PARLEY_ACCESS_LOG", "PARLEY_LOG_LEVEL"):
         env.pop(name, None)
+    # --env reaches the set-up too: DATABASE_URL/REDIS_URL measure PostgreSQL + Redis.
+    env.update(item.split("=", 1) for item in args.env)
     procs = []
     try:
         fake_port, threads_port = free_port(), free_port()
@@ -255,18 +258,20 @@ def main() -> None:
             states[root] = json.loads(setup.stdout.strip().splitlines()[-1])
         servers = []  # (label, port, state)
         gates = [g.strip() for g in args.gates.split(",") if g.strip()] or [""]
-        # One server per mode, code and gate size.
-        for mode, (suffix, root), gate in itertools.product(modes, roots, gates):
+        workers = [w.strip() for w in args.workers.split(",") if w.strip()]
+        # One server per mode, code, gate size and worker count.
+        for mode, (suffix, root), gate, count in itertools.product(modes, roots, gates, workers):
             port = free_port()
             server_env = {**env, **MODES[mode], "PYTHONPATH": str(root)}
-            server_env.update(item.split("=", 1) for item in args.env)
             if gate:
                 server_env["PARLEY_CHAT_STARTING_AT_ONCE"] = gate
                 suffix = f"{suffix}, gate {gate}"
+            if len(workers) > 1 or count != "1":
+                suffix = f"{suffix}, {count} worker{'s' if count != '1' else ''}"
             log = data_dir / f"parley-{len(servers)}.log"
             procs.append(start(
                 [PY, "-m", "parley.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                 "--workers", "1"],
+                 "--workers", count],
                 server_env, log, f"http://127.0.0.1:{port}/accounts/login/", cwd=root,
             ))  # fmt: skip
             servers.append((f"Parley {mode}{suffix}", port, states[root]))

@@ -145,7 +145,7 @@ def measure_login(*, env, wrk, code, args, data_dir) -> tuple[float, float, str]
     base = f"http://127.0.0.1:{port}"
     url = f"{base}/?externalAuthCode={code}"
     db = data_dir / "parley.sqlite3"
-    target = Target("b", LOGIN, "parley", "parley.settings", "/")
+    target = Target("b", LOGIN, "parley", "parley.settings", "/", workers=args.workers)
     log = data_dir / "server-b.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -340,6 +340,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=None, help="warm-up seconds per target")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=1, help="rounds of R and (b); best kept")
+    parser.add_argument("--workers", type=int, default=1, help="parley serve workers for (b)")
     parser.add_argument("--users", type=int, default=None, help="large user count for (d)")
     parser.add_argument("--logins", type=int, default=None, help="sequential logins per (d) run")
     parser.add_argument("--only", default="", help="comma-separated parts: b,c,d (default all)")
@@ -377,8 +378,8 @@ def main() -> None:
             secret = child("setup", env)["secret"]
             code = mint(secret, BENCH_USER, lifetime=24 * 3600)
             print(
-                f"bench: 1 server worker, wrk -t1 -c{args.connections}, {args.warmup}s warm-up "
-                f"+ {args.duration}s per target, best of {args.repeat}",
+                f"bench: {args.workers} server worker(s), wrk -t1 -c{args.connections}, "
+                f"{args.warmup}s warm-up + {args.duration}s per target, best of {args.repeat}",
                 flush=True,
             )
             best: dict[str, tuple] = {}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from parley.accounts.models import User
 from parley.errors import ValidationFailed
 
-from . import limits, markdown, reads
+from . import limits, markdown, reads, writes
 from .catalogue import model_target, resolve_model
 from .conversations import DEFAULT_TITLE
 from .errors import ConversationNotFound, EditNotAllowed, ModelNotAllowed, ProviderError
@@ -178,9 +178,10 @@ def commit_reply(*, request: ReplyRequest) -> ReplyPlan:
             Message.objects.bulk_create([mine, assistant])
             user_message_id = mine.pk
         # Also the check that the conversation was not deleted since prepare_reply read it.
-        if not Conversation.objects.filter(pk=conversation.pk).update(
-            model=model, title=request.title, updated_at=timezone.now()
-        ):
+        if not writes.touch_conversation(
+            conversation_id=conversation.pk, at=timezone.now(), model_id=model.pk,
+            title=request.title,
+        ):  # fmt: skip
             raise ConversationNotFound(f"conversation {conversation.pk} deleted meanwhile")
     conversation.model, conversation.title = model, request.title
     return ReplyPlan(
@@ -255,7 +256,7 @@ def finish_reply(
             conversation_pk, user_id = found
         else:
             conversation_pk, user_id = plan.conversation_pk, plan.user_id
-        if not Message.objects.filter(pk=plan.assistant_message_id).update(**fields):
+        if not writes.finish_message(message_id=plan.assistant_message_id, fields=fields):
             return None  # the conversation was deleted while the answer streamed
         count_tokens(
             user_id=user_id,
@@ -263,5 +264,5 @@ def finish_reply(
             completion=usage.completion_tokens,
             estimated=usage.estimated,
         )
-        Conversation.objects.filter(pk=conversation_pk).update(updated_at=timezone.now())
+        writes.touch_conversation(conversation_id=conversation_pk, at=timezone.now())
     return Message(pk=plan.assistant_message_id, conversation_id=conversation_pk, **fields)

@@ -3,12 +3,10 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import F
-
 from parley.accounts.models import User
 from parley.groups.models import Group
 
-from . import limits
+from . import limits, writes
 from .models import ChatSettings, DailyUsage, GroupLimit, UserLimit
 
 
@@ -58,11 +56,11 @@ def messages_limit_for(*, user: User) -> int | None:
     return limits.limits_for(user=user).values["messages_per_day"]
 
 
-def _add_today(*, user_id: int, today: datetime.date, **updates) -> None:
+def _add_today(*, user_id: int, today: datetime.date, **amounts) -> None:
     # Today's row exists nearly always: try the UPDATE first, create the row only if needed.
-    if not DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates):
+    if not writes.add_to_day(user_id=user_id, day=today, **amounts):
         DailyUsage.objects.get_or_create(user_id=user_id, day=today)
-        DailyUsage.objects.filter(user_id=user_id, day=today).update(**updates)
+        writes.add_to_day(user_id=user_id, day=today, **amounts)
 
 
 def count_message(*, user: User, applying: limits.Limits, zone: ZoneInfo) -> None:
@@ -71,7 +69,7 @@ def count_message(*, user: User, applying: limits.Limits, zone: ZoneInfo) -> Non
     are counted one after another and each checks every period's sum including the ones
     before it; a refusal raises and rolls the count back."""
     today = limits.local_today(zone)
-    _add_today(user_id=user.pk, today=today, messages=F("messages") + 1)
+    _add_today(user_id=user.pk, today=today, messages=1)
     if not applying.any():
         return
     used = limits.used_by(user_ids=[user.pk], today=today)
@@ -82,10 +80,10 @@ def count_message(*, user: User, applying: limits.Limits, zone: ZoneInfo) -> Non
 
 def count_tokens(*, user_id: int, prompt: int, completion: int, estimated: bool) -> None:
     """Add an answer's tokens to the day it ended on (which may be after midnight)."""
-    updates = {
-        "prompt_tokens": F("prompt_tokens") + prompt,
-        "completion_tokens": F("completion_tokens") + completion,
-    }
-    if estimated:
-        updates["estimated_tokens"] = True
-    _add_today(user_id=user_id, today=limits.local_today(), **updates)
+    _add_today(
+        user_id=user_id,
+        today=limits.local_today(),
+        prompt=prompt,
+        completion=completion,
+        estimated=estimated,
+    )
