@@ -17,7 +17,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -50,6 +50,25 @@ class _Health:
 _health = _Health()
 
 
+class _ReusedRedisClient(RedisCacheClient):
+    """Django's client makes a new redis.Redis for every cache call, and its constructor
+    (the table of response callbacks) cost more than the GET itself: ~0.3 ms a call, three
+    calls a page (session, user, branding; bench/README.md, issue 16). One per connection
+    pool is kept instead; redis.Redis holds no state of its own besides the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._redis_clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._redis_clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._redis_clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class FaultTolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
@@ -59,6 +78,7 @@ class FaultTolerantRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 1.0)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _ReusedRedisClient
 
     # ----------------------------------------------------------------- the guard
 

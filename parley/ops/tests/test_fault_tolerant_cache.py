@@ -113,3 +113,13 @@ def test_cached_db_sessions_still_load_from_the_database_while_redis_is_down(
     finally:
         for alias in list(caches):
             caches[alias].close()
+
+
+def test_every_call_of_a_cache_reuses_one_redis_client(redis_process):
+    # Django builds a new redis.Redis per call, which cost more than the GET (issue 16).
+    cache = make_cache(redis_process)
+    client = cache._cache.get_client()
+    cache.set("a", {"n": 1})
+    assert cache.get("a") == {"n": 1} and cache.get_many(["a", "b"]) == {"a": {"n": 1}}
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is client  # one server: one pool, one client
