@@ -1,7 +1,6 @@
 """Django's WSGI application under the ASGI entry (parley/asgi.py), one thread trip per page."""
 
 import asyncio
-import contextvars
 import io
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -36,10 +35,11 @@ class PagesBridge:
             return
         loop = asyncio.get_running_loop()
         environ = build_environ(scope, body)
-        context = contextvars.copy_context()
-        result = await loop.run_in_executor(
-            self.executor, context.run, self._run, environ, send, loop
-        )
+        # Run in the worker thread's own context, as a threaded WSGI server does, not a
+        # copy of the loop's made per request: Django keeps its per-thread cache objects
+        # in context-local storage, and in a fresh copy every page made a new Redis
+        # client, pool and connection (~7 ms a page with Redis; bench/README.md, issue 16).
+        result = await loop.run_in_executor(self.executor, self._run, environ, send, loop)
         if result is not None:
             status, headers, content = result
             await send({"type": "http.response.start", "status": status, "headers": headers})
