@@ -28,6 +28,7 @@ _MARKER_BASE = -731_000
 
 @dataclass(frozen=True)
 class _Written:
+    model: type[Model]
     sql: str
     params: tuple  # a marker where a call's parameter goes, else the ORM's own value
     attnames: list[str]
@@ -59,7 +60,12 @@ class PreparedQuery:
             rows = cursor.fetchall()
         if written.converters:
             rows = [_converted(list(row), written.converters, connection) for row in rows]
-        return [self._model.from_db("default", written.attnames, row) for row in rows]
+        return [written.model.from_db("default", written.attnames, row) for row in rows]
+
+    def first(self, **params: Any) -> Model | None:
+        """The first row, or None (the QuerySet's own order; slice it to one row)."""
+        rows = self.fetch(**params)
+        return rows[0] if rows else None
 
     def _write(self, queryset: QuerySet) -> _Written:
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -78,8 +84,8 @@ class PreparedQuery:
         missing = set(self._markers.values()) - set(params)
         if missing:
             raise TypeError("a parameter's marker is not in the written SQL")
-        self._model = model
         return _Written(
+            model=model,
             sql=sql,
             params=tuple(params),
             attnames=[c.target.attname for c in columns],

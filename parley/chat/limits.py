@@ -31,13 +31,9 @@ _GROUPS = PreparedQuery(
 _INSTANCE = PreparedQuery(lambda: ChatSettings.objects.filter(pk=1)[:1])
 
 
-def _first(rows: list):
-    return rows[0] if rows else None
-
-
 def instance_zone() -> zoneinfo.ZoneInfo:
     """Days, weeks (from Monday) and months start at midnight in this time zone."""
-    row = _first(_INSTANCE_ZONE.fetch())
+    row = _INSTANCE_ZONE.first()
     name = row.time_zone if row is not None else None
     try:
         return zoneinfo.ZoneInfo(name or "UTC")
@@ -96,7 +92,7 @@ def most_generous(rows) -> dict[str, int | None]:
 def limits_for(*, user: User) -> Limits:
     """A personal override beats the groups; the most generous of the person's groups that
     set any limit beats the instance default."""
-    personal = _first(_PERSONAL.fetch(user_id=user.pk))
+    personal = _PERSONAL.first(user_id=user.pk)
     if personal is not None:
         return Limits(values=_values(personal), source="personal")
     groups = [
@@ -106,7 +102,7 @@ def limits_for(*, user: User) -> Limits:
     ]
     if groups:
         return Limits(values=most_generous(groups), source="group")
-    return Limits(values=_values(_first(_INSTANCE.fetch())), source="instance")
+    return Limits(values=_values(_INSTANCE.first()), source="instance")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ API's ninja/pydantic, not the chat's provider SDK and HTTP clients, not the SSO 
 `requests`, not prometheus_client (bench/cli_startup.py measures the time this saves). And
 it still brings a new or an older database up to date before it runs."""
 
-import os
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ import pytest
 from django.db import connection
 
 from parley.ops.schema import migration_files, schema_is_current
+from parley.tests.serving import parley_env
 
 # Loaded by the web server, the API, the chat, SSO or JWT key handling, never by a settings
 # command.
@@ -23,13 +23,15 @@ SHOW_LOADED = (
 )
 
 
-def run_cli(data_dir, *argv):
-    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+def _python(data_dir, *args):
+    """Python in a fresh process on the embedded default (SQLite in `data_dir`)."""
     return subprocess.run(
-        [sys.executable, "-c", SHOW_LOADED, *argv], env=env, capture_output=True, text=True
+        [sys.executable, *args], env=parley_env(data_dir), capture_output=True, text=True
     )
+
+
+def run_cli(data_dir, *argv):
+    return _python(data_dir, "-c", SHOW_LOADED, *argv)
 
 
 @pytest.mark.parametrize(
@@ -65,12 +67,7 @@ def test_a_database_without_the_migrations_table_is_not_current(db):
 
 
 def _parley(data_dir, *argv):
-    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "parley.cli", *argv], env=env, capture_output=True, text=True
-    )
+    return _python(data_dir, "-m", "parley.cli", *argv)
 
 
 def test_help_still_lists_every_command_though_a_command_builds_only_its_own(tmp_path):
@@ -98,11 +95,6 @@ GC_AFTER = (
 
 def test_garbage_collection_is_on_while_a_command_runs_and_after(tmp_path):
     # Collection pauses only while Django sets up (parley/cli/__init__.py).
-    env = {**os.environ, "PARLEY_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, "-c", GC_AFTER], env=env, capture_output=True, text=True
-    )
+    result = _python(tmp_path, "-c", GC_AFTER)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["collecting", "True", "after", "True"]
