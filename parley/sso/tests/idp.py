@@ -33,7 +33,38 @@ def ensure_installed() -> None:
     )
 
 
-class OidcIdp:
+class IdpProcess:
+    """What the test IdPs (this OIDC one and saml_idp.SamlIdp) share: the accounts they
+    know, start-up, and stop. Subclasses set process, log and accounts_file."""
+
+    def set_accounts(self, accounts: dict) -> None:
+        self.accounts_file.write_text(json.dumps(accounts))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def wait_until_up(idp: IdpProcess, url: str, name: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - http test IdP
+                if response.status == 200:
+                    return
+        except OSError:
+            if idp.process.poll() is not None or time.monotonic() > deadline:
+                idp.stop()
+                raise RuntimeError(f"{name} did not start; see {idp.log.name}") from None
+            time.sleep(0.1)
+
+
+class OidcIdp(IdpProcess):
     """One running identity provider; `accounts` are the people it knows (login name →
     claims), written to a file the IdP reads at each request."""
 
@@ -62,28 +93,5 @@ class OidcIdp:
         )
         self._wait_until_up()
 
-    def set_accounts(self, accounts: dict) -> None:
-        self.accounts_file.write_text(json.dumps(accounts))
-
     def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + 20
-        url = f"{self.issuer}/.well-known/openid-configuration"
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - http test IdP
-                    if response.status == 200:
-                        return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"the test IdP did not start; see {self.log.name}") from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()
+        wait_until_up(self, f"{self.issuer}/.well-known/openid-configuration", "the test IdP")

@@ -2,17 +2,15 @@
 in a subprocess, with a key and certificate made here and Parley's SP registered. It signs
 with Debian's xmlsec1 (scripts/test installs it when missing)."""
 
-import json
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
 from parley.sso.tests import saml_builder
+from parley.sso.tests.idp import IdpProcess, wait_until_up
 from parley.tests.serving import free_port
 
 IDP_SCRIPT = Path(__file__).resolve().parents[3] / "tests" / "idp" / "saml_idp.py"
@@ -33,7 +31,7 @@ def sp_metadata(*, entity_id: str, acs_url: str) -> str:
 </md:EntityDescriptor>"""
 
 
-class SamlIdp:
+class SamlIdp(IdpProcess):
     """One running IdP; `set_accounts` says who can sign in (username → attributes by their
     friendly name: mail, displayName, isMemberOf)."""
 
@@ -69,27 +67,5 @@ class SamlIdp:
         )  # fmt: skip
         self._wait_until_up()
 
-    def set_accounts(self, accounts: dict) -> None:
-        self.accounts_file.write_text(json.dumps(accounts))
-
     def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(self.metadata_url, timeout=1) as response:  # noqa: S310 - http test IdP
-                    if response.status == 200:
-                        return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"the SAML IdP did not start; see {self.log.name}") from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()
+        wait_until_up(self, self.metadata_url, "the SAML IdP")
